@@ -1,0 +1,1 @@
+"""Asisten Karier ASN: application assembly and the services behind the chat."""

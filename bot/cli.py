@@ -1,0 +1,125 @@
+"""The ``asnbot`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot import logs
+from bot.config import Config, ConfigError, load_config
+
+
+def _fail(message: str) -> None:
+    click.echo(f"asnbot: {message}", err=True)
+    sys.exit(2)
+
+
+def _config(ctx: click.Context) -> Config:
+    config: Config = ctx.obj["config"]
+    return config
+
+
+@click.group(invoke_without_command=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """Asisten Karier ASN. Without a command: the Telegram bot if TELEGRAM_BOT_TOKEN is set,
+    else the console chat on the local demo database."""
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        _fail(f"configuration error: {exc}")
+    ctx.obj = {"config": config}
+    logs.setup(config.log_level)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(run if config.telegram.token else chat)
+
+
+@cli.command()
+@click.option("--webhook/--polling", default=None, help="Receive updates by webhook or polling.")
+@click.option("--listen", help="Webhook: address to listen on.")
+@click.option("--port", type=int, help="Webhook: port to listen on.")
+@click.option("--url", help="Webhook: public HTTPS URL Telegram posts to.")
+@click.option("--secret-token", help="Webhook: secret expected in Telegram's header.")
+@click.pass_context
+def run(ctx: click.Context, /, webhook: bool | None, **overrides: Any) -> None:
+    """Run the Telegram bot (long polling unless --webhook or telegram.mode says webhook)."""
+    from bot.app import build_application
+    from bot.runner import run_forever
+
+    config = _with_webhook(_config(ctx), webhook, overrides)
+    if not config.telegram.token:
+        _fail("configuration error: TELEGRAM_BOT_TOKEN: not set (the console chat needs none)")
+    try:
+        run_forever(build_application(config), config)
+    except ConfigError as exc:
+        _fail(f"configuration error: {exc}")
+    except Exception as exc:
+        _fail(f"could not run the bot: {type(exc).__name__}: {exc}")
+
+
+def _with_webhook(config: Config, webhook: bool | None, overrides: dict[str, Any]) -> Config:
+    tg = config.telegram
+    hook = replace(
+        tg.webhook,
+        **{k: v for k, v in overrides.items() if v is not None},
+    )
+    mode = tg.mode if webhook is None else ("webhook" if webhook else "polling")
+    return replace(config, telegram=replace(tg, mode=mode, webhook=hook))
+
+
+@cli.command()
+@click.option("--as", "as_nip", metavar="NIP", help="Chat as the employee with this NIP.")
+@click.option("--admin", is_flag=True, help="Chat with admin rights.")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", help="Client language.")
+@click.pass_context
+def chat(ctx: click.Context, as_nip: str | None, admin: bool, lang: str) -> None:
+    """Chat with the bot in the terminal. Reads one message per line; #N presses button N."""
+    from bot.chat_loop import run_chat
+
+    config = _config(ctx)
+    if admin:
+        config = config.with_changes(superadmins=config.superadmins | {config.console_user_id})
+    code = asyncio.run(run_chat(config, as_nip, lang, sys.stdin, sys.stdout))
+    sys.exit(code)
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command()
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Apply the Alembic migrations up to the newest schema."""
+    from bot.maintenance import upgrade_database
+
+    revision = asyncio.run(upgrade_database(_config(ctx)))
+    click.echo(f"database at revision {revision}")
+
+
+@cli.group()
+def demo() -> None:
+    """Fictional demo data."""
+
+
+@demo.command()
+@click.option("--count", type=click.IntRange(1, 200_000), default=360, show_default=True)
+@click.pass_context
+def seed(ctx: click.Context, count: int) -> None:
+    """Fill the database with fictional employees (idempotent)."""
+    from bot.maintenance import seed_demo
+
+    result = asyncio.run(seed_demo(_config(ctx), count))
+    click.echo(f"demo data: {result.added} employees added, {result.total} in the database")
+
+
+def main() -> None:
+    """Entry point of the ``asnbot`` console script."""
+    cli(prog_name=Path(sys.argv[0]).name if sys.argv[0].endswith("asnbot") else "asnbot")

@@ -1,0 +1,205 @@
+"""Configuration: config.toml turned into frozen dataclasses, the environment winning."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config.toml"
+LANGUAGES = ("id", "en")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong; the message names the key and the problem."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    listen: str
+    port: int
+    url: str
+    secret_token: str
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str
+    api_base_url: str
+    mode: str
+    poll_timeout: int
+    max_concurrent_updates: int
+    max_pending_per_user: int
+    webhook: WebhookConfig
+
+    @property
+    def file_base_url(self) -> str:
+        """The file download URL that belongs to the API base URL."""
+        base = self.api_base_url
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    telegram: TelegramConfig
+    database_url: str
+    database_echo: bool
+    superadmins: frozenset[int]
+    default_language: str
+    timezone: ZoneInfo
+    dialog_ttl_minutes: int
+    sweep_minutes: int
+    console_files_dir: Path
+    console_user_id: int
+    log_level: str
+
+    def with_changes(self, **changes: Any) -> Config:
+        """A copy with some fields replaced."""
+        return replace(self, **changes)
+
+
+class _Reader:
+    """Typed access to the nested TOML tables, naming the key in every error."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+
+    def get(self, dotted: str, kind: type, default: Any) -> Any:
+        node: Any = self._data
+        for part in dotted.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                return default
+            node = node[part]
+        if (kind is int and isinstance(node, bool)) or not isinstance(node, kind):
+            raise ConfigError(dotted, f"expected {kind.__name__}, got {node!r}")
+        return node
+
+
+def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read the config file and apply the environment; raise ConfigError on a wrong value."""
+    env = os.environ if env is None else env
+    path = Path(path or env.get("ASNBOT_CONFIG") or DEFAULT_CONFIG).resolve()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError("ASNBOT_CONFIG", f"file {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"not valid TOML ({exc})") from exc
+    r = _Reader(data)
+    return Config(
+        path=path,
+        telegram=_telegram(r, env),
+        database_url=_database_url(r, env, path.parent),
+        database_echo=r.get("database.echo", bool, False),
+        superadmins=_superadmins(r, env),
+        default_language=_choice(r, "i18n.default_language", LANGUAGES, "id"),
+        timezone=_timezone(r),
+        dialog_ttl_minutes=_positive(r, "dialog.state_ttl_minutes", 1440),
+        sweep_minutes=_positive(r, "scheduler.sweep_minutes", 5),
+        console_files_dir=path.parent / r.get("console.files_dir", str, "data/console_files"),
+        console_user_id=_positive(r, "console.user_id", 900000001),
+        log_level=_choice(r, "logging.level", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
+    )
+
+
+def _telegram(r: _Reader, env: Mapping[str, str]) -> TelegramConfig:
+    token = env.get("TELEGRAM_BOT_TOKEN") or r.get("telegram.token", str, "")
+    key = "TELEGRAM_BOT_TOKEN" if env.get("TELEGRAM_BOT_TOKEN") else "telegram.token"
+    if token and (re.search(r"[\s/?#]", token) or len(token) > 200):
+        raise ConfigError(key, "must not contain spaces, '/', '?' or '#'")
+    base = env.get("TELEGRAM_API_BASE_URL") or r.get(
+        "telegram.api_base_url", str, "https://api.telegram.org/bot"
+    )
+    if not re.match(r"^https?://[^\s/]+", base):
+        key = "TELEGRAM_API_BASE_URL" if env.get("TELEGRAM_API_BASE_URL") else "api_base_url"
+        raise ConfigError(key, f"must be an http:// or https:// URL, got {base!r}")
+    return TelegramConfig(
+        token=token,
+        api_base_url=base,
+        mode=_choice(r, "telegram.mode", ("polling", "webhook"), "polling"),
+        poll_timeout=_positive(r, "telegram.poll_timeout", 30),
+        max_concurrent_updates=_positive(r, "telegram.max_concurrent_updates", 64),
+        max_pending_per_user=_positive(r, "telegram.max_pending_per_user", 20),
+        webhook=_webhook(r, env),
+    )
+
+
+def _webhook(r: _Reader, env: Mapping[str, str]) -> WebhookConfig:
+    secret = env.get("ASNBOT_WEBHOOK_SECRET") or r.get("telegram.webhook.secret_token", str, "")
+    if secret and not _SECRET_RE.match(secret):
+        raise ConfigError("ASNBOT_WEBHOOK_SECRET", "use 1-256 characters A-Z, a-z, 0-9, _ or -")
+    port = r.get("telegram.webhook.port", int, 8443)
+    if not 0 < port < 65536:
+        raise ConfigError("telegram.webhook.port", f"{port} is not a TCP port")
+    return WebhookConfig(
+        listen=r.get("telegram.webhook.listen", str, "0.0.0.0"),
+        port=port,
+        url=r.get("telegram.webhook.url", str, ""),
+        secret_token=secret,
+    )
+
+
+def _database_url(r: _Reader, env: Mapping[str, str], base_dir: Path) -> str:
+    if env.get("ASNBOT_DATABASE_URL"):
+        url, key = env["ASNBOT_DATABASE_URL"], "ASNBOT_DATABASE_URL"
+    else:
+        url, key = r.get("database.url", str, "sqlite:///data/asnbot.sqlite3"), "database.url"
+        url = _anchor_sqlite_path(url, base_dir)
+    if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", url):
+        raise ConfigError(key, "must be a sqlite:/// or postgresql:// URL")
+    return url
+
+
+def _anchor_sqlite_path(url: str, base_dir: Path) -> str:
+    """Make a relative SQLite path in the config file relative to the file itself."""
+    match = re.match(r"^(sqlite(\+\w+)?:///)(.+)$", url)
+    if not match or match.group(3).startswith("/") or match.group(3) == ":memory:":
+        return url
+    return f"{match.group(1)}{(base_dir / match.group(3)).as_posix()}"
+
+
+def _superadmins(r: _Reader, env: Mapping[str, str]) -> frozenset[int]:
+    raw = env.get("ASNBOT_SUPERADMINS")
+    if raw is None:
+        ids = r.get("admin.superadmins", list, [])
+        if not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
+            raise ConfigError("admin.superadmins", "must be a list of Telegram user ids")
+        return frozenset(ids)
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if not all(p.isdigit() for p in parts):
+        raise ConfigError("ASNBOT_SUPERADMINS", f"{raw!r} is not a comma-separated list of ids")
+    return frozenset(int(p) for p in parts)
+
+
+def _choice(r: _Reader, key: str, allowed: tuple[str, ...], default: str) -> str:
+    value: str = r.get(key, str, default)
+    if value not in allowed:
+        raise ConfigError(key, f"{value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _positive(r: _Reader, key: str, default: int) -> int:
+    value: int = r.get(key, int, default)
+    if value <= 0:
+        raise ConfigError(key, f"must be a positive whole number, got {value}")
+    return value
+
+
+def _timezone(r: _Reader) -> ZoneInfo:
+    name = r.get("i18n.timezone", str, "Asia/Jakarta")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError("i18n.timezone", f"unknown time zone {name!r}") from exc

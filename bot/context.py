@@ -1,0 +1,71 @@
+"""The services container and the typed callback context handlers receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Config
+from bot.dialogs import DialogService
+from bot.handoff import HandoffService
+from bot.i18n import Translator
+from bot.users import UserInfo, UserService
+from db.session import SessionFactory, create_engine, session_factory
+
+SERVICES_KEY = "services"
+
+
+@dataclass
+class Services:
+    """Everything handlers and jobs need, built once per process."""
+
+    config: Config
+    engine: AsyncEngine
+    sessions: SessionFactory
+    translate: Translator
+    users: UserService
+    dialogs: DialogService
+    handoff: HandoffService
+
+    @classmethod
+    def create(cls, config: Config) -> Services:
+        """Build the engine and the services on it (no I/O yet)."""
+        engine = create_engine(config.database_url, config.database_echo)
+        sessions = session_factory(engine)
+        dialogs = DialogService(sessions, config.dialog_ttl_minutes)
+        return cls(
+            config=config,
+            engine=engine,
+            sessions=sessions,
+            translate=Translator(config.timezone, config.default_language),
+            users=UserService(sessions, config.default_language),
+            dialogs=dialogs,
+            handoff=HandoffService(sessions, dialogs),
+        )
+
+    def is_admin(self, user_id: int) -> bool:
+        """The one admin check: superadmins from the configuration."""
+        return user_id in self.config.superadmins
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with typed access to the services and to the current user."""
+
+    user_info: UserInfo | None = None
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], **kwargs: Any):
+        super().__init__(application, **kwargs)
+        self.user_info = None
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.bot_data[SERVICES_KEY]
+        return services
+
+    @property
+    def lang(self) -> str:
+        """The current user's language (set by the group -1 handler)."""
+        return self.user_info.language if self.user_info else self.services.config.default_language

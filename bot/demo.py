@@ -1,0 +1,220 @@
+"""Fictional but realistic demo employees: deterministic, so seeding twice adds nothing.
+
+Names are visibly invented (family names such as "Fiktifsyah"); NIPs follow the real 18-digit
+structure. Generation uses a fixed reference date, not today, so the same rows come out every day.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot import catalog, nip
+from bot.ranks import PNS_GRADES, grade_index, rank_range, start_grade
+
+REFERENCE = date(2026, 11, 1)
+SEED = 20261128
+
+GIVEN_MALE = (
+    "Ahmad", "Rahmat", "Budi", "Hendra", "Fajar", "Rizki", "Agus", "Yusuf", "Dedi", "Irwan",
+    "Arif", "Syahrul", "Zulkifli", "Taufik", "Herman", "Andi", "Bayu", "Eko", "Hasan", "Joko",
+)  # fmt: skip
+GIVEN_FEMALE = (
+    "Siti", "Dewi", "Rina", "Nurul", "Fitri", "Yulia", "Rahmah", "Wulan", "Indah", "Maya",
+    "Lestari", "Novita", "Ratna", "Sri", "Ayu", "Putri", "Aisyah", "Hafizah", "Melati", "Zahra",
+)  # fmt: skip
+INVENTED_FAMILY = (
+    "Fiktifsyah", "Contohwijaya", "Rekaputra", "Samarandi", "Khayalsari", "Demonanda",
+    "Simulasiah", "Andaikata", "Bayangkara", "Rekaanto", "Misalputri", "Ilustrasia",
+    "Sandiwarna", "Cerminata", "Fiksiani", "Umpamaraja",
+)  # fmt: skip
+
+# Tier weights for a regional government: many functional and pelaksana, few leaders.
+TIER_WEIGHTS = {
+    "fungsional": 45, "pelaksana": 30, "pengawas": 12, "administrator": 8,
+    "jpt_pratama": 4, "jpt_madya": 1,
+}  # fmt: skip
+FUNCTIONAL_JOBS = (
+    ("Guru", ("ahli_pertama", "ahli_muda", "ahli_madya")),
+    ("Perawat", ("terampil", "mahir", "penyelia", "ahli_pertama", "ahli_muda")),
+    ("Analis Sumber Daya Manusia Aparatur", ("ahli_pertama", "ahli_muda", "ahli_madya")),
+    ("Perencana", ("ahli_pertama", "ahli_muda", "ahli_madya", "ahli_utama")),
+    ("Pranata Komputer", ("terampil", "mahir", "ahli_pertama", "ahli_muda")),
+    ("Arsiparis", ("pemula", "terampil", "mahir", "ahli_pertama")),
+    ("Auditor", ("ahli_pertama", "ahli_muda", "ahli_madya")),
+    ("Penyuluh Pertanian", ("terampil", "mahir", "ahli_pertama", "ahli_muda")),
+)
+LEVEL_NAMES = {
+    "pemula": "Pemula", "terampil": "Terampil", "mahir": "Mahir", "penyelia": "Penyelia",
+    "ahli_pertama": "Ahli Pertama", "ahli_muda": "Ahli Muda", "ahli_madya": "Ahli Madya",
+    "ahli_utama": "Ahli Utama",
+}  # fmt: skip
+POSITIONS = {
+    "jpt_madya": ("Sekretaris Daerah",),
+    "jpt_pratama": ("Kepala Dinas", "Kepala Badan", "Asisten Sekretaris Daerah", "Kepala Biro"),
+    "administrator": ("Kepala Bidang", "Sekretaris Dinas", "Kepala Bagian"),
+    "pengawas": ("Kepala Seksi", "Kepala Subbagian Umum dan Kepegawaian", "Kepala UPTD"),
+    "pelaksana": (
+        "Pengadministrasi Perkantoran", "Penata Layanan Operasional",
+        "Pengolah Data dan Informasi", "Pengelola Umum Operasional",
+        "Operator Layanan Operasional",
+    ),
+}  # fmt: skip
+TIER_GRADES = {
+    "jpt_madya": ("IV/c", "IV/e"), "jpt_pratama": ("IV/a", "IV/c"),
+    "administrator": ("III/d", "IV/b"), "pengawas": ("III/b", "III/d"),
+}  # fmt: skip
+TIER_MIN_EDUCATION = {
+    "jpt_madya": "S2", "jpt_pratama": "S1", "administrator": "S1", "pengawas": "D3",
+}  # fmt: skip
+EDUCATION_ORDER = ("SD", "SMP", "SMA", "D3", "S1", "S2", "S3")
+PREDICATES = ("Sangat Baik", "Baik", "Baik", "Baik", "Baik", "Butuh Perbaikan")
+PPPK_GRADES = {"SMA": "V", "D3": "VII", "S1": "IX", "S2": "X"}
+REQUIRED_LEVEL = {
+    "pelaksana": 1, "pengawas": 2, "administrator": 3, "jpt_pratama": 4, "jpt_madya": 5,
+    "fungsional": 2,
+}  # fmt: skip
+
+
+@dataclass
+class DemoEmployee:
+    nip: str
+    name: str
+    employment_type: str
+    gender: str
+    birth_date: date
+    unit_code: str
+    position_name: str
+    position_type: str
+    functional_level: str | None
+    grade: str
+    grade_tmt: date
+    position_tmt: date
+    cpns_tmt: date | None
+    education: str
+    ratings: dict[int, str] = field(default_factory=dict)
+    competencies: dict[str, tuple[int, date]] = field(default_factory=dict)
+
+
+def generate(count: int) -> list[DemoEmployee]:
+    """``count`` employees; the same count always gives the same people."""
+    rng = random.Random(SEED)
+    units = catalog.units()
+    seen: set[str] = set()
+    people = []
+    for index, tier in zip(range(count), _tiers(rng), strict=False):
+        person = _employee(rng, tier, rng.choice(units).code, index)
+        while person.nip in seen:
+            person.nip = person.nip[:15] + f"{int(person.nip[15:]) + 1:03d}"
+        seen.add(person.nip)
+        people.append(person)
+    return people
+
+
+def _tiers(rng: random.Random) -> Iterator[str]:
+    yield from TIER_WEIGHTS  # every tier at least once
+    names, weights = list(TIER_WEIGHTS), list(TIER_WEIGHTS.values())
+    while True:
+        yield rng.choices(names, weights)[0]
+
+
+def _employee(rng: random.Random, tier: str, unit_code: str, index: int) -> DemoEmployee:
+    gender = rng.choice("LP")
+    pppk = tier in ("fungsional", "pelaksana") and rng.random() < 0.18
+    level, job = _functional(rng) if tier == "fungsional" else (None, "")
+    education = _education(rng, tier, level)
+    grade = PPPK_GRADES[education] if pppk else _grade(rng, tier, level, education)
+    steps = 0 if pppk else grade_index(grade) - grade_index(start_grade(education))
+    age_at_start = rng.randint(22, 29) if not pppk else rng.randint(25, 40)
+    service = min(max(4 * steps + rng.randint(0, 3), 1), 57 - age_at_start)
+    start = _first_of_month(REFERENCE.year - service, rng)
+    if pppk:
+        start = date(rng.randint(2019, 2024), rng.choice((1, 3, 10)), 1)
+    birth = _birth(rng, start, age_at_start)
+    grade_tmt = _first_of_month(min(start.year + 4 * steps, REFERENCE.year), rng)
+    position_tmt = _first_of_month(rng.randint(max(start.year, REFERENCE.year - 6), 2025), rng)
+    return DemoEmployee(
+        nip=nip.build(birth, start, gender, 1 + index % 3, pppk=pppk),
+        name=_name(rng, gender),
+        employment_type="PPPK" if pppk else "PNS",
+        gender=gender,
+        birth_date=birth,
+        unit_code=unit_code,
+        position_name=_position(rng, tier, job, level),
+        position_type=tier,
+        functional_level=level,
+        grade=grade,
+        grade_tmt=min(grade_tmt, REFERENCE) if not pppk else start,
+        position_tmt=max(position_tmt, start),
+        cpns_tmt=None if pppk else start,
+        education=education,
+        ratings={year: rng.choice(PREDICATES) for year in (2023, 2024, 2025)},
+        competencies=_competencies(rng, tier),
+    )
+
+
+def _functional(rng: random.Random) -> tuple[str, str]:
+    job, levels = rng.choice(FUNCTIONAL_JOBS)
+    return rng.choice(levels), job
+
+
+def _education(rng: random.Random, tier: str, level: str | None) -> str:
+    if level is not None and not level.startswith("ahli"):
+        return "SMA" if level == "pemula" else "D3"  # a higher start rank would leave the range
+    if level is not None:
+        floor = "S1"
+    elif tier == "pelaksana":
+        floor = rng.choice(("SMA", "SMA", "D3", "S1"))
+    else:
+        floor = TIER_MIN_EDUCATION[tier]
+    higher = EDUCATION_ORDER.index(floor) + (1 if rng.random() < 0.25 else 0)
+    return EDUCATION_ORDER[min(higher, EDUCATION_ORDER.index("S2"))]
+
+
+def _grade(rng: random.Random, tier: str, level: str | None, education: str) -> str:
+    if level is not None:
+        low, high = rank_range(level)
+    elif tier == "pelaksana":
+        low, high = start_grade(education), _pelaksana_cap(education)
+    else:
+        low, high = TIER_GRADES[tier]
+    low = max(low, start_grade(education), key=grade_index)
+    high = max(high, low, key=grade_index)
+    return PNS_GRADES[rng.randint(grade_index(low), grade_index(high))]
+
+
+def _pelaksana_cap(education: str) -> str:
+    return {"SMA": "III/b", "D3": "III/c", "S1": "III/d", "S2": "IV/a"}[education]
+
+
+def _birth(rng: random.Random, start: date, age: int) -> date:
+    year = start.year - age
+    return date(year, rng.randint(1, 12), rng.randint(1, 28))
+
+
+def _first_of_month(year: int, rng: random.Random) -> date:
+    return date(year, rng.randint(1, 12), 1)
+
+
+def _name(rng: random.Random, gender: str) -> str:
+    given = rng.choice(GIVEN_MALE if gender == "L" else GIVEN_FEMALE)
+    return f"{given} {rng.choice(INVENTED_FAMILY)}"
+
+
+def _position(rng: random.Random, tier: str, job: str, level: str | None) -> str:
+    if level is not None:
+        return f"{job} {LEVEL_NAMES[level]}"
+    return rng.choice(POSITIONS[tier])
+
+
+def _competencies(rng: random.Random, tier: str) -> dict[str, tuple[int, date]]:
+    if rng.random() < 0.1:
+        return {}  # not assessed yet: the profile will say so
+    assessed = date(rng.randint(2023, 2025), rng.randint(1, 12), rng.randint(1, 28))
+    target = REQUIRED_LEVEL[tier]
+    return {
+        c.code: (max(1, min(5, target + rng.choice((-1, 0, 0, 1)))), assessed)
+        for c in catalog.competencies()
+    }

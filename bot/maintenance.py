@@ -1,0 +1,75 @@
+"""Operator tasks behind the CLI: migrations and demo data."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from bot import catalog, demo
+from bot.config import Config
+from db import repositories as repo
+from db.migrate import current_revision, upgrade
+from db.session import SessionFactory, create_engine, session_factory
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    added: int
+    total: int
+
+
+async def upgrade_database(config: Config) -> str | None:
+    """Apply the migrations; returns the revision the database is now at."""
+    engine = create_engine(config.database_url)
+    try:
+        await upgrade(engine)
+        return await current_revision(engine)
+    finally:
+        await engine.dispose()
+
+
+async def seed_demo(config: Config, count: int = 360) -> SeedResult:
+    """Migrate, then add the demo employees that are not there yet."""
+    engine = create_engine(config.database_url)
+    try:
+        await upgrade(engine)
+        return await seed(session_factory(engine), count)
+    finally:
+        await engine.dispose()
+
+
+async def seed(sessions: SessionFactory, count: int) -> SeedResult:
+    """Add the first ``count`` demo employees, skipping NIPs already present; one transaction."""
+    people = demo.generate(count)
+    async with sessions() as session, session.begin():
+        unit_ids = await repo.upsert_units(
+            session, ((u.code, u.name, u.region) for u in catalog.units())
+        )
+        present = await repo.existing_nips(session, [p.nip for p in people])
+        new = [p for p in people if p.nip not in present]
+        ids = await repo.insert_employees(session, [_employee_row(p, unit_ids) for p in new])
+        await repo.insert_ratings(
+            session,
+            [
+                {"employee_id": ids[p.nip], "year": year, "predicate": predicate}
+                for p in new
+                for year, predicate in p.ratings.items()
+            ],
+        )
+        await repo.insert_competencies(
+            session,
+            [
+                repo.competency_row(ids[p.nip], code, level, assessed)
+                for p in new
+                for code, (level, assessed) in p.competencies.items()
+            ],
+        )
+        total = await repo.count_employees(session)
+    return SeedResult(added=len(new), total=total)
+
+
+def _employee_row(person: demo.DemoEmployee, unit_ids: dict[str, int]) -> dict[str, object]:
+    row = asdict(person)
+    for key in ("ratings", "competencies", "unit_code"):
+        row.pop(key)
+    row["unit_id"] = unit_ids[person.unit_code]
+    return row

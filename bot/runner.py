@@ -1,0 +1,75 @@
+"""Running the Telegram bot until told to stop: long polling or a webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from telegram import Update
+
+from bot.app import App, shutdown, startup
+from bot.config import Config, ConfigError
+
+log = logging.getLogger(__name__)
+
+
+async def serve(app: App, config: Config, stop: asyncio.Event) -> None:
+    """Start the application, take updates until ``stop`` is set, then finish the work in hand."""
+    tg = config.telegram
+    if tg.mode == "webhook" and not tg.webhook.url:
+        raise ConfigError("telegram.webhook.url", "webhook mode needs the public URL")
+    async with app:
+        await startup(app)
+        await app.start()
+        try:
+            await _start_updater(app, config)
+            log.info("bot started (%s)", tg.mode)
+            await stop.wait()
+            log.info("stopping: finishing the updates in hand")
+        finally:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            await app.stop()
+            await shutdown(app)
+
+
+async def _start_updater(app: App, config: Config) -> None:
+    tg = config.telegram
+    assert app.updater is not None
+    if tg.mode == "webhook":
+        await app.updater.start_webhook(
+            listen=tg.webhook.listen,
+            port=tg.webhook.port,
+            url_path=_url_path(tg.webhook.url),
+            webhook_url=tg.webhook.url,
+            secret_token=tg.webhook.secret_token or None,
+            allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=3,
+        )
+    else:
+        await app.updater.start_polling(
+            timeout=timedelta(seconds=tg.poll_timeout),
+            bootstrap_retries=3,
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+
+def _url_path(url: str) -> str:
+    """The path part of the public webhook URL, which the local server listens on."""
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[1] if "/" in rest else ""
+
+
+def run_forever(app: App, config: Config) -> None:
+    """Serve until SIGINT or SIGTERM."""
+
+    async def _main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(app, config, stop)
+
+    asyncio.run(_main())

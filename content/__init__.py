@@ -1,0 +1,1 @@
+"""Data files edited by people who are not developers (loaded by bot/)."""

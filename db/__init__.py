@@ -1,0 +1,1 @@
+"""Database layer: models, sessions, repositories and Alembic migrations."""

@@ -1,0 +1,137 @@
+"""Typed SQLAlchemy models: Telegram users, dialogue state, units and employees."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, Timestamps, UtcDateTime, utcnow
+
+
+class User(Timestamps, Base):
+    """A Telegram user who has talked to the bot."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    language: Mapped[str | None] = mapped_column(String(5))
+    consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    is_blocked: Mapped[bool] = mapped_column(default=False)
+
+
+class DialogState(Base):
+    """Where a user stands in a multi-step conversation; survives restarts."""
+
+    __tablename__ = "dialog_states"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    flow: Mapped[str] = mapped_column(String(40))
+    step: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Unit(Base):
+    """A work unit: a provincial OPD or an OPD of a regency or city."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(80), index=True)
+
+
+class Employee(Timestamps, Base):
+    """An ASN (PNS or PPPK) as HR keeps them."""
+
+    __tablename__ = "employees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    employment_type: Mapped[str] = mapped_column(String(4))
+    gender: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date] = mapped_column(Date)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    position_name: Mapped[str] = mapped_column(String(200))
+    position_type: Mapped[str] = mapped_column(String(20), index=True)
+    functional_level: Mapped[str | None] = mapped_column(String(20))
+    grade: Mapped[str] = mapped_column(String(6))
+    grade_tmt: Mapped[date] = mapped_column(Date)
+    position_tmt: Mapped[date] = mapped_column(Date)
+    cpns_tmt: Mapped[date | None] = mapped_column(Date)
+    education: Mapped[str] = mapped_column(String(8))
+
+    unit: Mapped[Unit] = relationship(lazy="raise")
+
+
+class PerformanceRating(Base):
+    """The yearly SKP predicate of an employee."""
+
+    __tablename__ = "performance_ratings"
+    __table_args__ = (UniqueConstraint("employee_id", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    predicate: Mapped[str] = mapped_column(String(20))
+
+
+class CompetencyScore(Base):
+    """The assessed level (1-5) of one competency of an employee."""
+
+    __tablename__ = "competency_scores"
+    __table_args__ = (UniqueConstraint("employee_id", "competency"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    competency: Mapped[str] = mapped_column(String(40))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    assessed_on: Mapped[date] = mapped_column(Date)
+
+
+class TelegramLink(Base):
+    """One Telegram account linked to one employee record."""
+
+    __tablename__ = "telegram_links"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    employee_id: Mapped[int] = mapped_column(
+        ForeignKey("employees.id", ondelete="CASCADE"), unique=True
+    )
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class HrQuestion(Base):
+    """A question the bot could not answer, queued for a person at BKD/BKPSDM."""
+
+    __tablename__ = "hr_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,84 @@
+"""Queries shared by services. Functions take a session and never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import CompetencyScore, Employee, PerformanceRating, Unit
+
+# Rows per INSERT: under SQLite's limit of bound parameters, big enough to be fast.
+CHUNK = 500
+
+
+async def upsert_units(
+    session: AsyncSession, units: Iterable[tuple[str, str, str]]
+) -> dict[str, int]:
+    """Make sure each (code, name, region) unit exists; returns code -> id."""
+    existing = {u.code: u for u in (await session.scalars(select(Unit))).all()}
+    for code, name, region in units:
+        unit = existing.get(code)
+        if unit is None:
+            unit = Unit(code=code, name=name, region=region)
+            session.add(unit)
+            existing[code] = unit
+        else:
+            unit.name, unit.region = name, region
+    await session.flush()
+    return {code: unit.id for code, unit in existing.items()}
+
+
+async def existing_nips(session: AsyncSession, nips: Sequence[str]) -> set[str]:
+    """Which of these NIPs are already in the database."""
+    found: set[str] = set()
+    for start in range(0, len(nips), CHUNK):
+        chunk = nips[start : start + CHUNK]
+        found.update(await session.scalars(select(Employee.nip).where(Employee.nip.in_(chunk))))
+    return found
+
+
+async def insert_employees(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> dict[str, int]:
+    """Bulk-insert employees; returns nip -> id of the inserted rows."""
+    for start in range(0, len(rows), CHUNK):
+        await session.execute(insert(Employee), list(rows[start : start + CHUNK]))
+    nips = [r["nip"] for r in rows]
+    ids: dict[str, int] = {}
+    for start in range(0, len(nips), CHUNK):
+        result = await session.execute(
+            select(Employee.nip, Employee.id).where(Employee.nip.in_(nips[start : start + CHUNK]))
+        )
+        ids.update({nip: id_ for nip, id_ in result})
+    return ids
+
+
+async def insert_ratings(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk-insert yearly SKP predicates."""
+    for start in range(0, len(rows), CHUNK):
+        await session.execute(insert(PerformanceRating), list(rows[start : start + CHUNK]))
+
+
+async def insert_competencies(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk-insert competency levels."""
+    for start in range(0, len(rows), CHUNK):
+        await session.execute(insert(CompetencyScore), list(rows[start : start + CHUNK]))
+
+
+async def count_employees(session: AsyncSession) -> int:
+    """How many employees the database holds."""
+    return int(await session.scalar(select(func.count()).select_from(Employee)) or 0)
+
+
+def competency_row(employee_id: int, code: str, level: int, assessed: date) -> dict[str, Any]:
+    """One competency_scores row."""
+    return {
+        "employee_id": employee_id,
+        "competency": code,
+        "level": level,
+        "assessed_on": assessed,
+    }

@@ -1,0 +1,48 @@
+"""Engine and session factory; the async driver is picked from a plain URL."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def async_url(url: str) -> str:
+    """Turn sqlite:/// and postgresql:// URLs into their asyncio-driver form."""
+    url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+asyncpg://", url)
+    return re.sub(r"^sqlite(\+\w+)?://", "sqlite+aiosqlite://", url)
+
+
+def create_engine(url: str, echo: bool = False) -> AsyncEngine:
+    """Create the process's engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    engine = create_async_engine(async_url(url), echo=echo)
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    """Sessions that keep loaded values after commit (services return them)."""
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,28 @@
+"""Admin commands. Every handler here carries the one admin filter."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot import stats, views
+from bot.commands import names
+from bot.config import Config
+from bot.context import BotContext
+from handlers.common import send
+
+
+def admin_filter(config: Config) -> filters.BaseFilter:
+    """Messages from the superadmins named in the configuration."""
+    return filters.User(user_id=config.superadmins, allow_empty=False)
+
+
+async def admin_overview(update: Update, context: BotContext) -> None:
+    """What the database holds, for the admin."""
+    result = await stats.overview(context.services.sessions)
+    await send(update, views.admin_overview(context.services.translate, context.lang, result))
+
+
+def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]
+    only_admins = admin_filter(config)
+    app.add_handler(CommandHandler(names("admin"), admin_overview, filters=only_admins))

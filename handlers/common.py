@@ -1,0 +1,27 @@
+"""Turning a Reply into a Telegram message."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.replies import Reply
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a reply, if it has buttons."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+async def send(update: Update, reply: Reply) -> Message | None:
+    """Send the reply into the chat the update came from."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await chat.send_message(reply.text, reply_markup=markup(reply))

@@ -1,0 +1,58 @@
+"""The catch-all: an unfinished conversation's next step, else the answer to free text.
+
+Registered last in group 0, so every command and button handler is tried first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot import views
+from bot.context import BotContext
+from bot.dialogs import Dialog
+from handlers.common import send
+
+FlowStep = Callable[[Update, BotContext, Dialog], Awaitable[None]]
+FLOWS_KEY = "flows"
+
+
+async def catch_all(update: Update, context: BotContext) -> None:
+    """Route text to the user's open conversation, or answer it."""
+    assert update.effective_user is not None
+    dialog = await context.services.dialogs.current(update.effective_user.id)
+    flows: Mapping[str, FlowStep] = context.bot_data.get(FLOWS_KEY, {})
+    if dialog is not None and dialog.flow in flows:
+        await flows[dialog.flow](update, context, dialog)
+        return
+    # The knowledge base (issue 3) plugs in here; what it cannot answer is offered to HR.
+    assert update.effective_message is not None
+    text = update.effective_message.text or ""
+    await context.services.handoff.offer(update.effective_user.id, text, context.lang)
+    await send(update, views.not_understood(context.services.translate, context.lang, True))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    await send(update, views.unknown_command(context.services.translate, context.lang))
+
+
+async def ignore_callback(update: Update, _context: BotContext) -> None:
+    """Stale or forged button data: stop the client's spinner and change nothing."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+def register(app: Application, flows: Mapping[str, FlowStep]) -> None:  # type: ignore[type-arg]
+    app.bot_data[FLOWS_KEY] = dict(flows)
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    app.add_handler(MessageHandler(private & filters.TEXT, catch_all))
+    app.add_handler(MessageHandler(private & ~filters.TEXT, catch_all_media))
+    app.add_handler(CallbackQueryHandler(ignore_callback))
+
+
+async def catch_all_media(update: Update, context: BotContext) -> None:
+    """Photos, stickers, voice notes: say what the bot understands."""
+    await send(update, views.not_understood(context.services.translate, context.lang, False))

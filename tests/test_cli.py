@@ -1,0 +1,121 @@
+"""The asnbot command line as an operator or a script uses it (real subprocesses)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import demo
+
+ASNBOT = str(Path(sys.executable).parent / "asnbot")
+
+
+def run(
+    args: list[str], tmp_path: Path, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ASNBOT_"))
+    }
+    environment["ASNBOT_DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    environment.update(env)
+    return subprocess.run(
+        [ASNBOT, *args], input=stdin, capture_output=True, text=True, env=environment, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["run"], ["chat"], ["db"], ["db", "upgrade"], ["demo"], ["demo", "seed"]]
+)
+def test_every_command_has_help(tmp_path: Path, command: list[str]) -> None:
+    result = run([*command, "--help"], tmp_path)
+    assert result.returncode == 0
+    assert "Usage:" in result.stdout
+
+
+def test_python_dash_m_bot_is_the_same_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert "chat" in result.stdout
+    assert "demo" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("ASNBOT_SUPERADMINS", "12,abc"),
+        ("TELEGRAM_API_BASE_URL", "ftp://example"),
+        ("ASNBOT_DATABASE_URL", "mysql://root@localhost/x"),
+        ("TELEGRAM_BOT_TOKEN", "has space"),
+        ("ASNBOT_CONFIG", "/nonexistent/config.toml"),
+    ],
+)
+def test_a_wrong_setting_stops_with_one_line_naming_the_key(
+    tmp_path: Path, key: str, value: str
+) -> None:
+    result = run(["chat"], tmp_path, **{key: value})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert key in lines[0]
+
+
+def test_db_upgrade_reports_the_newest_revision(tmp_path: Path) -> None:
+    result = run(["db", "upgrade"], tmp_path)
+    assert result.returncode == 0
+    assert "revision 0002" in result.stdout
+
+
+def test_demo_seed_is_idempotent(tmp_path: Path) -> None:
+    first = run(["demo", "seed"], tmp_path)
+    second = run(["demo", "seed"], tmp_path)
+    assert "360 employees added, 360 in the database" in first.stdout
+    assert "0 employees added, 360 in the database" in second.stdout
+
+
+def test_main_job_without_token_is_the_console_chat_on_demo_data(tmp_path: Path) -> None:
+    result = run([], tmp_path, stdin="/start\n#1\n")
+    assert result.returncode == 0
+    assert "360" in result.stderr  # demo data created on first run
+    assert "Asisten Karier ASN" in result.stdout
+    assert "#1 [✅ Saya setuju]" in result.stdout
+    assert "Persetujuan Anda tercatat" in result.stdout
+
+
+def test_chat_as_an_employee_and_as_admin(tmp_path: Path) -> None:
+    person = demo.generate(360)[3]
+    as_person = run(["chat", "--as", person.nip], tmp_path, stdin="/start\n")
+    as_admin = run(["chat", "--admin"], tmp_path, stdin="/admin\n")
+    unknown = run(["chat", "--as", "199001012020011999"], tmp_path, stdin="/start\n")
+    assert f"Halo, {person.name.split()[0]}!" in as_person.stdout
+    assert "Pegawai dalam basis data: 360" in as_admin.stdout
+    assert unknown.returncode == 2
+    assert "tidak ada" in unknown.stdout
+
+
+def test_run_without_a_token_says_so(tmp_path: Path) -> None:
+    result = run(["run"], tmp_path)
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_webhook_options_override_the_config() -> None:
+    from bot.cli import _with_webhook
+    from bot.config import DEFAULT_CONFIG, load_config
+
+    config = load_config(DEFAULT_CONFIG, {})
+    changed = _with_webhook(
+        config, True, {"listen": "127.0.0.1", "port": 9000, "url": "https://x/hook",
+                       "secret_token": None},
+    )  # fmt: skip
+    assert changed.telegram.mode == "webhook"
+    assert (changed.telegram.webhook.listen, changed.telegram.webhook.port) == ("127.0.0.1", 9000)
+    assert changed.telegram.webhook.url == "https://x/hook"
+    assert _with_webhook(config, None, {}).telegram.mode == "polling"

@@ -1,0 +1,90 @@
+"""config.toml loads, the environment wins, and wrong values name their key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_CONFIG, ConfigError, load_config
+
+
+def test_the_shipped_config_loads_with_documented_defaults() -> None:
+    config = load_config(DEFAULT_CONFIG, {})
+    assert config.telegram.token == ""
+    assert config.telegram.mode == "polling"
+    assert config.telegram.api_base_url == "https://api.telegram.org/bot"
+    assert config.telegram.file_base_url == "https://api.telegram.org/file/bot"
+    assert (
+        config.database_url == f"sqlite:///{DEFAULT_CONFIG.parent.as_posix()}/data/asnbot.sqlite3"
+    )
+    assert config.default_language == "id"
+    assert str(config.timezone) == "Asia/Jakarta"
+    assert config.superadmins == frozenset()
+
+
+def test_every_key_in_the_shipped_config_is_commented() -> None:
+    lines = DEFAULT_CONFIG.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines):
+        if "=" in line and not line.lstrip().startswith("#"):
+            assert lines[number - 1].lstrip().startswith("#"), f"line {number + 1}: {line}"
+
+
+def test_environment_wins_over_the_file() -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123:abc",
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+        "ASNBOT_DATABASE_URL": "postgresql://u@h/db",
+        "ASNBOT_SUPERADMINS": "11, 22",
+        "ASNBOT_WEBHOOK_SECRET": "s3cret",
+    }
+    config = load_config(DEFAULT_CONFIG, env)
+    assert config.telegram.token == "123:abc"
+    assert config.telegram.api_base_url == "http://127.0.0.1:8081/bot"
+    assert config.telegram.file_base_url == "http://127.0.0.1:8081/file/bot"
+    assert config.database_url == "postgresql://u@h/db"
+    assert config.superadmins == frozenset({11, 22})
+    assert config.telegram.webhook.secret_token == "s3cret"
+
+
+def test_asnbot_config_names_another_file(tmp_path: Path) -> None:
+    other = tmp_path / "other.toml"
+    other.write_text('[telegram]\nmode = "webhook"\n[database]\nurl = "sqlite:///x.db"\n')
+    config = load_config(None, {"ASNBOT_CONFIG": str(other)})
+    assert config.telegram.mode == "webhook"
+    assert config.database_url == f"sqlite:///{tmp_path.as_posix()}/x.db"
+
+
+@pytest.mark.parametrize(
+    ("toml", "env", "key"),
+    [
+        ('[telegram]\nmode = "push"', {}, "telegram.mode"),
+        ("[telegram]\npoll_timeout = -1", {}, "telegram.poll_timeout"),
+        ('[telegram]\npoll_timeout = "ten"', {}, "telegram.poll_timeout"),
+        ("[telegram.webhook]\nport = 70000", {}, "telegram.webhook.port"),
+        ('[i18n]\ntimezone = "Mars/Olympus"', {}, "i18n.timezone"),
+        ('[i18n]\ndefault_language = "fr"', {}, "i18n.default_language"),
+        ('[admin]\nsuperadmins = ["x"]', {}, "admin.superadmins"),
+        ("", {"ASNBOT_SUPERADMINS": "1;2"}, "ASNBOT_SUPERADMINS"),
+        ("", {"ASNBOT_DATABASE_URL": "oracle://x"}, "ASNBOT_DATABASE_URL"),
+        ("", {"TELEGRAM_API_BASE_URL": "api.telegram.org"}, "TELEGRAM_API_BASE_URL"),
+        ("", {"TELEGRAM_BOT_TOKEN": "12/34"}, "TELEGRAM_BOT_TOKEN"),
+        ("", {"ASNBOT_WEBHOOK_SECRET": "no spaces allowed"}, "ASNBOT_WEBHOOK_SECRET"),
+    ],
+)
+def test_a_wrong_value_names_the_key(
+    tmp_path: Path, toml: str, env: dict[str, str], key: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env)
+    assert caught.value.key == key
+    assert str(caught.value).startswith(f"{key}: ")
+
+
+def test_broken_toml_is_reported_with_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[telegram\nmode=")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path, {})

@@ -1,0 +1,114 @@
+"""The same first-conversation scenarios through the console chat (real handlers, no network)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from sqlalchemy import func, select
+from telegram import Update
+
+from bot.config import Config
+from bot.console import ConsoleChat, render
+from bot.context import BotContext
+from bot.dialogs import Dialog
+from bot.linking import link_directly
+from bot.maintenance import seed
+from db.models import HrQuestion, User
+
+
+@pytest.fixture
+async def chat(config: Config) -> AsyncIterator[ConsoleChat]:
+    async with ConsoleChat(config) as console:
+        yield console
+
+
+async def test_start_shows_greeting_privacy_and_numbered_buttons(chat: ConsoleChat) -> None:
+    sent = await chat.say("/start")
+    printed = render(sent)
+    assert "Asisten Karier ASN" in printed
+    assert "UU 27/2022" in printed
+    assert "#1 [✅ Saya setuju]" in printed
+    assert "<b>" not in printed
+
+
+async def test_buttons_are_pressed_by_number_and_consent_is_stored(chat: ConsoleChat) -> None:
+    await chat.say("/start")
+    thanks = await chat.say("#1")
+    async with chat.services.sessions() as session:
+        user = await session.get(User, chat.config.console_user_id)
+    assert user is not None
+    assert user.consent_at is not None
+    assert "Persetujuan Anda tercatat" in thanks[0].text
+
+
+async def test_language_switch_changes_every_later_reply(chat: ConsoleChat) -> None:
+    await chat.say("/bahasa")
+    confirmed = await chat.say("#2")
+    help_reply = await chat.say("/bantuan")
+    assert confirmed[0].text == "✅ Language changed to English."
+    assert "Commands:" in help_reply[0].text
+
+
+async def test_unknown_text_is_offered_to_hr_and_queued_once(chat: ConsoleChat) -> None:
+    offer = await chat.say("boleh minta nomor hp kepala dinas?")
+    queued = await chat.say("#1")
+    again = await chat.say("#1")
+    async with chat.services.sessions() as session:
+        count = await session.scalar(select(func.count()).select_from(HrQuestion))
+    assert offer[0].buttons[0][1] == "handoff:send"
+    assert "diteruskan" in queued[0].text
+    assert "Tidak ada pertanyaan" in again[0].text
+    assert count == 1
+
+
+async def test_a_missing_button_number_says_so(chat: ConsoleChat) -> None:
+    sent = await chat.say("#7")
+    assert "#7" in sent[0].text
+
+
+async def test_admin_overview_only_for_admins(make_config: Callable[..., Config]) -> None:
+    plain = make_config()
+    admin = plain.with_changes(superadmins=frozenset({plain.console_user_id}))
+    async with ConsoleChat(plain) as chat:
+        refused = await chat.say("/admin")
+    async with ConsoleChat(admin) as chat:
+        await seed(chat.services.sessions, 40)
+        overview = await chat.say("/admin")
+    assert "tidak saya kenal" in refused[0].text
+    assert "Pegawai dalam basis data: 40" in overview[0].text
+
+
+async def test_chatting_as_a_linked_employee_greets_by_name(chat: ConsoleChat) -> None:
+    await seed(chat.services.sessions, 30)
+    from bot import demo
+
+    person = demo.generate(30)[5]
+    name = await link_directly(chat.services.sessions, chat.config.console_user_id, person.nip)
+    sent = await chat.say("/start")
+    assert name == person.name
+    assert f"Halo, {person.name.split()[0]}!" in sent[0].text
+
+
+async def _send_chart(update: Update, context: BotContext, dialog: Dialog) -> None:
+    assert update.effective_chat is not None
+    await update.effective_chat.send_photo(PNG, caption="grafik")
+    await update.effective_chat.send_document(b"a;b\n1;2\n", filename="laporan.csv")
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
+
+
+async def test_photos_and_documents_are_saved_and_their_path_printed(config: Config) -> None:
+    async with ConsoleChat(config, flows={"chart": _send_chart}) as chat:
+        await chat.services.users.touch(config.console_user_id, "id")
+        await chat.services.dialogs.save(config.console_user_id, Dialog("chart", "one"))
+        sent = await chat.say("kirim")
+    photo, document = sent
+    assert photo.file is not None
+    assert photo.file.read_bytes() == PNG
+    assert document.file is not None
+    assert document.file.name.endswith("laporan.csv")
+    assert document.file.parent == config.console_files_dir
+    assert f"[file: {photo.file}]" in render(sent)
+    assert "grafik" in render(sent)
