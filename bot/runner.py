@@ -8,6 +8,8 @@ import signal
 from datetime import timedelta
 
 from telegram import Update
+from telegram.error import NetworkError
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from bot.app import App, shutdown, startup
 from bot.config import Config, ConfigError
@@ -20,6 +22,7 @@ async def serve(app: App, config: Config, stop: asyncio.Event) -> None:
     tg = config.telegram
     if tg.mode == "webhook" and not tg.webhook.url:
         raise ConfigError("telegram.webhook.url", "webhook mode needs the public URL")
+    await _initialize(app)
     async with app:
         await startup(app)
         await app.start()
@@ -54,6 +57,20 @@ async def _start_updater(app: App, config: Config) -> None:
             bootstrap_retries=3,
             allowed_updates=Update.ALL_TYPES,
         )
+
+
+@retry(
+    retry=retry_if_exception_type(NetworkError),
+    wait=wait_exponential(multiplier=1, max=60),
+    stop=stop_after_attempt(20),
+    before_sleep=lambda state: log.warning(
+        "Bot API unreachable at start-up (attempt %d), retrying", state.attempt_number
+    ),
+    reraise=True,
+)
+async def _initialize(app: App) -> None:
+    """getMe and friends; a network that is not up yet after a reboot is waited for."""
+    await app.initialize()
 
 
 def _url_path(url: str) -> str:

@@ -9,7 +9,7 @@ from bot import stats, views
 from bot.commands import names
 from bot.config import Config
 from bot.context import BotContext
-from handlers.common import send
+from handlers.common import PRIVATE, send
 
 
 def admin_filter(config: Config) -> filters.BaseFilter:
@@ -24,5 +24,5 @@ async def admin_overview(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]
-    only_admins = admin_filter(config)
+    only_admins = admin_filter(config) & PRIVATE
     app.add_handler(CommandHandler(names("admin"), admin_overview, filters=only_admins))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import filters
 
 from bot.replies import Reply
+
+# The bot works in private chats only: personal data must never land in a group.
+PRIVATE = filters.ChatType.PRIVATE
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:

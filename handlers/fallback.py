@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot import views
 from bot.context import BotContext
 from bot.dialogs import Dialog
-from handlers.common import send
+from handlers.common import PRIVATE, send
 
 FlowStep = Callable[[Update, BotContext, Dialog], Awaitable[None]]
 FLOWS_KEY = "flows"
@@ -46,10 +46,9 @@ async def ignore_callback(update: Update, _context: BotContext) -> None:
 
 def register(app: Application, flows: Mapping[str, FlowStep]) -> None:  # type: ignore[type-arg]
     app.bot_data[FLOWS_KEY] = dict(flows)
-    private = filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
-    app.add_handler(MessageHandler(private & filters.TEXT, catch_all))
-    app.add_handler(MessageHandler(private & ~filters.TEXT, catch_all_media))
+    app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown_command))
+    app.add_handler(MessageHandler(PRIVATE & filters.TEXT, catch_all))
+    app.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, catch_all_media))
     app.add_handler(CallbackQueryHandler(ignore_callback))
 
 

@@ -72,7 +72,7 @@ def _consented(context: BotContext) -> bool:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler(names("start"), start))
+    app.add_handler(CommandHandler(names("start"), start, filters=PRIVATE))
     app.add_handler(CommandHandler(names("bantuan"), show_help))
     app.add_handler(CommandHandler(names("privasi"), show_privacy))
     app.add_handler(CommandHandler(names("bahasa"), choose_language))

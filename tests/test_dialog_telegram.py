@@ -221,3 +221,46 @@ async def test_webhook_rejects_a_wrong_secret_token(
         await asyncio.sleep(0.3)
     assert wrong.status_code == 403
     assert fake_api.sent(ALICE) == []
+
+
+async def test_two_processes_behind_one_webhook_share_a_conversation(
+    make_config: Callable[..., Config], fake_api: FakeBotApi
+) -> None:
+    """Telegram may deliver consecutive updates to different instances; state is in the DB."""
+    first, second = (
+        for_mode(make_config(fake_api), "webhook"),
+        for_mode(make_config(fake_api), "webhook"),
+    )
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    chat = {"id": ALICE, "type": "private"}
+    user = fake_api.user(ALICE)
+    text = {"update_id": 1, "message": {"message_id": 5, "date": 0, "chat": chat, "from": user,
+                                        "text": "cara daftar lomba?"}}  # fmt: skip
+    pressed = {"message_id": 6, "date": 0, "chat": chat}
+    button = {"update_id": 2, "callback_query": {"id": "q1", "from": user, "chat_instance": "c",
+              "data": "handoff:send", "message": pressed}}  # fmt: skip
+    async with running_bot(first) as app_one, running_bot(second), httpx.AsyncClient() as client:
+        await client.post(first.telegram.webhook.url, json=text, headers=headers)
+        await fake_api.wait_for("sendMessage", ALICE)
+        await client.post(second.telegram.webhook.url, json=button, headers=headers)
+        queued = (await fake_api.wait_for("sendMessage", ALICE, 2))[1]
+        async with services(app_one).sessions() as session:
+            questions = (await session.scalars(select(HrQuestion))).all()
+    assert "diteruskan" in queued.params["text"]
+    assert [q.text for q in questions] == ["cara daftar lomba?"]
+
+
+async def test_the_bot_stays_silent_in_group_chats(
+    make_config: Callable[..., Config], fake_api: FakeBotApi
+) -> None:
+    config = for_mode(make_config(fake_api), "polling")
+    group = {"id": -100123, "type": "supergroup", "title": "Grup OPD"}
+    command = [{"type": "bot_command", "offset": 0, "length": 6}]
+    message = {"message_id": 9, "date": 0, "chat": group, "from": fake_api.user(ALICE),
+               "text": "/start", "entities": command}  # fmt: skip
+    async with running_bot(config):
+        await fake_api.push_update({"message": message})
+        await fake_api.push_update({"message": {**message, "text": "halo semua", "entities": []}})
+        await reply_to(fake_api, BOB, "/start")
+        await asyncio.sleep(0.5)  # the group updates came first; give them time to (not) answer
+    assert fake_api.sent(-100123) == []
