@@ -120,6 +120,25 @@ def seed(ctx: click.Context, count: int) -> None:
     click.echo(f"demo data: {result.added} employees added, {result.total} in the database")
 
 
+@cli.group()
+def content() -> None:
+    """Knowledge base content."""
+
+
+@content.command()
+def check() -> None:
+    """Validate every knowledge entry; print each problem with file, entry and field."""
+    from bot import kb
+
+    try:
+        base = kb.load()
+    except kb.ContentError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        _fail(f"{len(exc.problems)} problem(s) in content/kb")
+    click.echo(f"content ok: {len(base.entries)} entries in {len(base.topics)} topics")
+
+
 def main() -> None:
     """Entry point of the ``asnbot`` console script."""
     cli(prog_name=Path(sys.argv[0]).name if sys.argv[0].endswith("asnbot") else "asnbot")
