@@ -82,7 +82,7 @@ async def startup(app: App) -> None:
     services = services_of(app)
     await upgrade(services.engine)
     await publish_commands(app, services.translate, services.config)
-    jobs.schedule(app, services.config.sweep_minutes)
+    jobs.schedule(app, services.config)
 
 
 async def shutdown(app: App) -> None:

@@ -27,3 +27,13 @@ def language(code: str) -> str:
 
 HANDOFF_SEND = "handoff:send"
 HANDOFF_PATTERN = r"^handoff:send$"
+
+KB_SHOW = "kb:show:{entry}"
+KB_SHOW_PATTERN = r"^kb:show:([a-z0-9-]{1,50})$"
+KB_RATE = "kb:rate:{entry}:{vote}"
+KB_RATE_PATTERN = r"^kb:rate:([a-z0-9-]{1,50}):(up|down)$"
+
+HR_ANSWER = "hr:answer:{number}"
+HR_ANSWER_PATTERN = r"^hr:answer:(\d{1,9})$"
+HR_DRAFT = "hr:draft:{number}"
+HR_DRAFT_PATTERN = r"^hr:draft:(\d{1,9})$"

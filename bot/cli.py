@@ -139,6 +139,31 @@ def check() -> None:
     click.echo(f"content ok: {len(base.entries)} entries in {len(base.topics)} topics")
 
 
+@cli.command()
+@click.argument("question", required=False)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Read questions from stdin, print JSON lines."
+)
+@click.option("--lang", type=click.Choice(["id", "en"]), help="Answer language (default: detect).")
+@click.option("--explain", is_flag=True, help="Show how the answer was chosen.")
+@click.pass_context
+def ask(
+    ctx: click.Context, /, question: str | None, as_json: bool, lang: str | None, explain: bool
+) -> None:
+    """Ask the knowledge base as a user would, from the command line."""
+    from bot import asking
+
+    knowledge, t = asking.load(_config(ctx))
+    if as_json:
+        for line in sys.stdin:
+            if line.strip():
+                click.echo(asking.as_json(knowledge, t, line.strip(), lang))
+        return
+    if not question:
+        _fail("give a question, or --json to read them from stdin")
+    click.echo(asking.as_text(knowledge, t, question or "", lang, explain))
+
+
 def main() -> None:
     """Entry point of the ``asnbot`` console script."""
     cli(prog_name=Path(sys.argv[0]).name if sys.argv[0].endswith("asnbot") else "asnbot")

@@ -20,6 +20,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("privasi", "command.privacy", aliases=("privacy",)),
     Command("batal", "command.cancel", aliases=("cancel",)),
     Command("admin", "command.admin", admin=True),
+    Command("pertanyaan", "command.questions", admin=True),
+    Command("muat_ulang", "command.reload", admin=True),
 )
 
 

@@ -51,6 +51,14 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True)
+class KnowledgeConfig:
+    confident_score: float
+    ambiguous_score: float
+    margin: float
+    reload_seconds: int
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     telegram: TelegramConfig
@@ -59,6 +67,7 @@ class Config:
     superadmins: frozenset[int]
     default_language: str
     timezone: ZoneInfo
+    knowledge: KnowledgeConfig
     dialog_ttl_minutes: int
     sweep_minutes: int
     console_files_dir: Path
@@ -76,14 +85,15 @@ class _Reader:
     def __init__(self, data: Mapping[str, Any]) -> None:
         self._data = data
 
-    def get(self, dotted: str, kind: type, default: Any) -> Any:
+    def get(self, dotted: str, kind: type | tuple[type, ...], default: Any) -> Any:
         node: Any = self._data
         for part in dotted.split("."):
             if not isinstance(node, Mapping) or part not in node:
                 return default
             node = node[part]
-        if (kind is int and isinstance(node, bool)) or not isinstance(node, kind):
-            raise ConfigError(dotted, f"expected {kind.__name__}, got {node!r}")
+        if (isinstance(node, bool) and kind is not bool) or not isinstance(node, kind):
+            name = kind.__name__ if isinstance(kind, type) else "number"
+            raise ConfigError(dotted, f"expected {name}, got {node!r}")
         return node
 
 
@@ -106,6 +116,7 @@ def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = 
         superadmins=_superadmins(r, env),
         default_language=_choice(r, "i18n.default_language", LANGUAGES, "id"),
         timezone=_timezone(r),
+        knowledge=_knowledge(r),
         dialog_ttl_minutes=_positive(r, "dialog.state_ttl_minutes", 1440),
         sweep_minutes=_positive(r, "scheduler.sweep_minutes", 5),
         console_files_dir=path.parent / r.get("console.files_dir", str, "data/console_files"),
@@ -168,6 +179,21 @@ def _anchor_sqlite_path(url: str, base_dir: Path) -> str:
     if not match or match.group(3).startswith("/") or match.group(3) == ":memory:":
         return url
     return f"{match.group(1)}{(base_dir / match.group(3)).as_posix()}"
+
+
+def _knowledge(r: _Reader) -> KnowledgeConfig:
+    scores = []
+    for key, default in (("confident_score", 60.0), ("ambiguous_score", 40.0), ("margin", 5.0)):
+        value = float(r.get(f"knowledge.{key}", (int, float), default))
+        if not 0 <= value <= 100:
+            raise ConfigError(f"knowledge.{key}", f"must be between 0 and 100, got {value}")
+        scores.append(value)
+    if scores[1] > scores[0]:
+        raise ConfigError("knowledge.ambiguous_score", "must not exceed confident_score")
+    reload_seconds = r.get("knowledge.reload_seconds", int, 30)
+    if reload_seconds < 0:
+        raise ConfigError("knowledge.reload_seconds", "must be 0 or more")
+    return KnowledgeConfig(scores[0], scores[1], scores[2], reload_seconds)
 
 
 def _superadmins(r: _Reader, env: Mapping[str, str]) -> frozenset[int]:

@@ -11,7 +11,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Config
 from bot.dialogs import DialogService
 from bot.handoff import HandoffService
+from bot.hr_queue import HrQueue
 from bot.i18n import Translator
+from bot.knowledge import Knowledge, Thresholds
+from bot.ratings import RatingService
 from bot.users import UserInfo, UserService
 from db.session import SessionFactory, create_engine, session_factory
 
@@ -29,6 +32,9 @@ class Services:
     users: UserService
     dialogs: DialogService
     handoff: HandoffService
+    knowledge: Knowledge
+    ratings: RatingService
+    hr_queue: HrQueue
 
     @classmethod
     def create(cls, config: Config) -> Services:
@@ -44,6 +50,15 @@ class Services:
             users=UserService(sessions, config.default_language),
             dialogs=dialogs,
             handoff=HandoffService(sessions, dialogs),
+            knowledge=Knowledge(
+                Thresholds(
+                    config.knowledge.confident_score,
+                    config.knowledge.ambiguous_score,
+                    config.knowledge.margin,
+                )
+            ),
+            ratings=RatingService(sessions),
+            hr_queue=HrQueue(sessions),
         )
 
     def is_admin(self, user_id: int) -> bool:

@@ -66,6 +66,15 @@ class Translator:
         pattern = "EEEE, d MMMM y" if with_weekday else "d MMMM y"
         return str(babel_format_date(value, pattern, locale=BABEL_LOCALES[lang]))
 
+    def effective(self, value: str, lang: str) -> str:
+        """An entry's ``effective`` value ("2025-10-01", "2025-10" or "2025") as words."""
+        parts = value.split("-")
+        if len(parts) == 1:
+            return value
+        day = date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) == 3 else 1)
+        pattern = "d MMMM y" if len(parts) == 3 else "MMMM y"
+        return str(babel_format_date(day, pattern, locale=BABEL_LOCALES[lang]))
+
     def datetime(self, value: datetime, lang: str) -> str:
         """A moment in Asia/Jakarta time, e.g. "Sabtu, 28 November 2026 15.30 WIB"."""
         local = value.astimezone(self.timezone)

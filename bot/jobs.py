@@ -7,25 +7,38 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.config import Config
 from bot.context import BotContext
+from bot.hr_delivery import deliver_pending
 
 log = logging.getLogger(__name__)
 
 SWEEP_JOB = "sweep"
+RELOAD_JOB = "reload-content"
 
 
 async def sweep_job(context: BotContext) -> None:
-    """Housekeeping: drop expired conversations (later: pick up missed reminders and sends)."""
-    purged = await context.services.dialogs.purge_expired()
-    if purged:
-        log.info("sweep: %d expired conversations removed", purged)
+    """Housekeeping: drop expired conversations, resend HR answers that did not go out."""
+    svc = context.services
+    purged = await svc.dialogs.purge_expired()
+    resent = await deliver_pending(context.bot, svc.hr_queue, svc.translate)
+    if purged or resent:
+        log.info("sweep: %d expired conversations removed, %d answers resent", purged, resent)
 
 
-def schedule(app: Application[Any, Any, Any, Any, Any, Any], sweep_minutes: int) -> None:
+async def reload_job(context: BotContext) -> None:
+    """Pick up edited content files without a restart."""
+    context.services.knowledge.reload_if_changed()
+
+
+def schedule(app: Application[Any, Any, Any, Any, Any, Any], config: Config) -> None:
     """Start the periodic jobs, replacing any of the same name."""
     queue = app.job_queue
     if queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
-    for job in queue.get_jobs_by_name(SWEEP_JOB):
+    for job in queue.jobs():
         job.schedule_removal()
-    queue.run_repeating(sweep_job, interval=sweep_minutes * 60, first=5, name=SWEEP_JOB)
+    queue.run_repeating(sweep_job, interval=config.sweep_minutes * 60, first=5, name=SWEEP_JOB)
+    if config.knowledge.reload_seconds:
+        seconds = config.knowledge.reload_seconds
+        queue.run_repeating(reload_job, interval=seconds, first=seconds, name=RELOAD_JOB)

@@ -254,7 +254,9 @@ def _cross_checks(entries: list[Entry]) -> list[Problem]:
     ids: dict[str, Entry] = {}
     for entry in entries:
         if entry.id in ids:
-            problems.append(Problem(entry.file, entry.id, "id", f"also used in {ids[entry.id].file}"))
+            problems.append(
+                Problem(entry.file, entry.id, "id", f"also used in {ids[entry.id].file}")
+            )
         ids[entry.id] = entry
     seen: dict[str, str] = {}
     for entry in entries:

@@ -135,3 +135,21 @@ class HrQuestion(Base):
     language: Mapped[str] = mapped_column(String(5))
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[int | None] = mapped_column(BigInteger)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    delivery_attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+
+
+class AnswerRating(Base):
+    """A user's 👍 (+1) or 👎 (-1) on a knowledge entry; the latest press counts."""
+
+    __tablename__ = "answer_ratings"
+    __table_args__ = (UniqueConstraint("user_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    entry_id: Mapped[str] = mapped_column(String(60), index=True)
+    rating: Mapped[int] = mapped_column(SmallInteger)
+    rated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from telegram.ext import Application
 
 from bot.config import Config
-from handlers import admin, errors, fallback, handoff, start, users
+from handlers import admin, errors, fallback, handoff, hr, knowledge, start, users
 from handlers.fallback import FlowStep
 
 
@@ -25,5 +25,7 @@ def register_all(
     admin.register(app, config)
     start.register(app)
     handoff.register(app)
-    fallback.register(app, flows or {})
+    knowledge.register(app)
+    hr.register(app, config)
+    fallback.register(app, {**knowledge.FLOWS, **hr.FLOWS, **(flows or {})})
     errors.register(app)

@@ -14,6 +14,7 @@ from bot import views
 from bot.context import BotContext
 from bot.dialogs import Dialog
 from handlers.common import PRIVATE, send
+from handlers.knowledge import answer_question
 
 FlowStep = Callable[[Update, BotContext, Dialog], Awaitable[None]]
 FLOWS_KEY = "flows"
@@ -27,11 +28,8 @@ async def catch_all(update: Update, context: BotContext) -> None:
     if dialog is not None and dialog.flow in flows:
         await flows[dialog.flow](update, context, dialog)
         return
-    # The knowledge base (issue 3) plugs in here; what it cannot answer is offered to HR.
     assert update.effective_message is not None
-    text = update.effective_message.text or ""
-    await context.services.handoff.offer(update.effective_user.id, text, context.lang)
-    await send(update, views.not_understood(context.services.translate, context.lang, True))
+    await answer_question(update, context, update.effective_message.text or "")
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

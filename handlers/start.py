@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot import callbacks, views
 from bot.commands import names
 from bot.context import BotContext
-from handlers.common import send
+from handlers.common import PRIVATE, send
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -73,9 +73,9 @@ def _consented(context: BotContext) -> bool:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler(names("start"), start, filters=PRIVATE))
-    app.add_handler(CommandHandler(names("bantuan"), show_help))
-    app.add_handler(CommandHandler(names("privasi"), show_privacy))
-    app.add_handler(CommandHandler(names("bahasa"), choose_language))
-    app.add_handler(CommandHandler(names("batal"), cancel))
+    app.add_handler(CommandHandler(names("bantuan"), show_help, filters=PRIVATE))
+    app.add_handler(CommandHandler(names("privasi"), show_privacy, filters=PRIVATE))
+    app.add_handler(CommandHandler(names("bahasa"), choose_language, filters=PRIVATE))
+    app.add_handler(CommandHandler(names("batal"), cancel, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(set_language, pattern=callbacks.LANGUAGE_PATTERN))
     app.add_handler(CallbackQueryHandler(menu_button, pattern=callbacks.MENU_PATTERN))

@@ -1,0 +1,78 @@
+"""``asnbot ask``: the knowledge base from the command line, as text, JSON or an explanation."""
+
+from __future__ import annotations
+
+import json
+
+from bot import kb, views
+from bot.config import Config
+from bot.console import html_to_text
+from bot.i18n import Translator
+from bot.knowledge import AMBIGUOUS, Knowledge, Result, Thresholds
+
+
+def load(config: Config) -> tuple[Knowledge, Translator]:
+    """The knowledge service and translator, as the bot builds them."""
+    k = config.knowledge
+    thresholds = Thresholds(k.confident_score, k.ambiguous_score, k.margin)
+    return Knowledge(thresholds), Translator(config.timezone, config.default_language)
+
+
+def plain_answer(t: Translator, knowledge: Knowledge, result: Result) -> str:
+    """The text the user would read; for a close call, the best candidate's answer."""
+    if result.status == AMBIGUOUS and result.entry is not None:
+        reply = views.kb_answer(t, result.language, result.entry, [])
+    else:
+        reply = views.kb_result(t, result, knowledge.base)
+    return html_to_text(reply.text)
+
+
+def as_json(knowledge: Knowledge, t: Translator, question: str, lang: str | None) -> str:
+    """One JSON line: question, status, entry_id, score, answer, candidates, sources."""
+    result = knowledge.ask(question, lang)
+    entry = result.entry
+    return json.dumps(
+        {
+            "question": question,
+            "status": result.status,
+            "entry_id": entry.id if entry else None,
+            "score": round(result.score, 2),
+            "answer": plain_answer(t, knowledge, result),
+            "candidates": [c.id for c in result.candidates],
+            "sources": list(entry.sources) if entry else [],
+        },
+        ensure_ascii=False,
+    )
+
+
+def as_text(
+    knowledge: Knowledge, t: Translator, question: str, lang: str | None, explain: bool
+) -> str:
+    """The reply as the user sees it (buttons listed), optionally with the scoring."""
+    result = knowledge.ask(question, lang)
+    reply = views.kb_result(t, result, knowledge.base)
+    lines = [html_to_text(reply.text)]
+    labels = [b.label for row in reply.buttons for b in row]
+    if labels:
+        lines.append("  ".join(f"[{label}]" for label in labels))
+    if explain:
+        lines.append(explanation(result, knowledge.base))
+    return "\n".join(lines)
+
+
+def explanation(result: Result, base: kb.KnowledgeBase) -> str:
+    """Why this answer: tokens, refusal rule, and each candidate's score parts."""
+    lines = [
+        "--- explain ---",
+        f"status: {result.status}  language: {result.language}",
+        f"tokens: {' '.join(result.tokens)}",
+    ]
+    if result.refusal:
+        lines.append(f"refused as {result.refusal}: {result.refusal_pattern or 'no domain words'}")
+    for match in result.matches:
+        parts = "  ".join(f"{k}={v:.2f}" for k, v in match.parts.items())
+        entry = base.get(match.entry_id)
+        title = entry.title_id if entry else "?"
+        lines.append(f"{match.score:6.2f}  {match.entry_id}  ({parts})  [{title}]")
+        lines.append(f"        closest example: {match.best_question}")
+    return "\n".join(lines)

@@ -1,0 +1,131 @@
+"""Answering rule questions: refusals first, then the search with its confidence bands.
+
+The knowledge base, lexicon and refusal patterns are files; ``reload_if_changed`` swaps in a new
+version when they change (a broken edit keeps the old version running).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot import kb
+from bot.normalize import LEXICON_FILE, Lexicon, looks_english, rewrite, stem
+from bot.refusals import REFUSALS_FILE, UNRELATED, Refusals
+from bot.search import Match, SearchIndex
+
+log = logging.getLogger(__name__)
+
+ANSWERED, AMBIGUOUS, NO_MATCH, REFUSED = "answered", "ambiguous", "no_match", "refused"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    confident: float = 60.0
+    ambiguous: float = 40.0
+    margin: float = 5.0
+
+
+@dataclass(frozen=True)
+class Result:
+    question: str
+    status: str
+    language: str
+    entry: kb.Entry | None = None
+    score: float = 0.0
+    candidates: tuple[kb.Entry, ...] = ()
+    matches: tuple[Match, ...] = ()
+    refusal: str | None = None
+    refusal_pattern: str = ""
+    tokens: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class _Version:
+    base: kb.KnowledgeBase
+    lexicon: Lexicon
+    refusals: Refusals
+    index: SearchIndex
+    stamp: tuple[float, ...]
+
+
+class Knowledge:
+    """The current knowledge base and how to ask it."""
+
+    def __init__(self, thresholds: Thresholds, kb_dir: Path = kb.KB_DIR) -> None:
+        self.thresholds = thresholds
+        self._kb_dir = kb_dir
+        self._version = self._build()
+
+    @property
+    def base(self) -> kb.KnowledgeBase:
+        return self._version.base
+
+    def _files(self) -> list[Path]:
+        return [*sorted(self._kb_dir.glob("*.toml")), LEXICON_FILE, REFUSALS_FILE]
+
+    def _stamp(self) -> tuple[float, ...]:
+        return tuple(p.stat().st_mtime for p in self._files())
+
+    def _build(self) -> _Version:
+        stamp = self._stamp()
+        base = kb.load(self._kb_dir)
+        lexicon = Lexicon.load()
+        return _Version(base, lexicon, Refusals.load(), SearchIndex(base.entries, lexicon), stamp)
+
+    def reload_if_changed(self) -> list[kb.Problem] | None:
+        """Rebuild when a file changed. None: nothing changed; []: reloaded; else the problems."""
+        if self._stamp() == self._version.stamp:
+            return None
+        return self.reload()
+
+    def reload(self) -> list[kb.Problem]:
+        """Rebuild now; on problems keep serving the previous version and return them."""
+        try:
+            self._version = self._build()
+        except kb.ContentError as exc:
+            log.warning("content not reloaded: %d problem(s)", len(exc.problems))
+            return exc.problems
+        log.info("content reloaded: %d entries", len(self._version.base.entries))
+        return []
+
+    def language_of(self, question: str) -> str:
+        return "en" if looks_english(question, self._version.lexicon) else "id"
+
+    def ask(self, question: str, language: str | None = None) -> Result:
+        """Classify and answer one question."""
+        version = self._version
+        lang = language or self.language_of(question)
+        refusal = version.refusals.match(question, version.lexicon)
+        query = tuple(version.index.query_tokens(question))
+        if refusal is not None:
+            return Result(question, REFUSED, lang, refusal=refusal[0],
+                          refusal_pattern=refusal[1], tokens=query)  # fmt: skip
+        matches = tuple(version.index.search(question, limit=5))
+        return self._decide(question, lang, matches, query)
+
+    def _decide(
+        self, question: str, lang: str, matches: tuple[Match, ...], query: tuple[str, ...]
+    ) -> Result:
+        t, base = self.thresholds, self._version.base
+        top = matches[0] if matches else None
+        second = matches[1].score if len(matches) > 1 else 0.0
+        if top is not None and top.score >= t.confident and top.score - second >= t.margin:
+            return Result(question, ANSWERED, lang, base.get(top.entry_id), top.score,
+                          matches=matches, tokens=query)  # fmt: skip
+        if top is not None and top.score >= t.ambiguous:
+            close = [m for m in matches[:3] if m.score >= max(t.ambiguous, top.score - 15)]
+            entries = tuple(e for m in close if (e := base.get(m.entry_id)) is not None)
+            return Result(question, AMBIGUOUS, lang, entries[0], top.score, entries, matches,
+                          tokens=query)  # fmt: skip
+        if query and not self._in_domain(question):
+            return Result(question, REFUSED, lang, refusal=UNRELATED, matches=matches,
+                          tokens=query)  # fmt: skip
+        score = top.score if top else 0.0
+        return Result(question, NO_MATCH, lang, score=score, matches=matches, tokens=query)
+
+    def _in_domain(self, question: str) -> bool:
+        words = rewrite(question, self._version.lexicon).split()
+        words += [stem(w) for w in words]
+        return not self._version.lexicon.domain_words.isdisjoint(words)

@@ -1,0 +1,90 @@
+"""Turning a chat message into search tokens: case, punctuation, stretched letters, abbreviations.
+
+The rewrite rules are data (content/lexicon.toml), so HR can add the slang they hear.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.catalog import CONTENT_DIR
+
+LEXICON_FILE = CONTENT_DIR / "lexicon.toml"
+# Three or more of the same letter ("bangettt") become one; "i" is spared for roman numerals (III).
+_STRETCHED = re.compile(r"([a-hj-z])\1{2,}")
+_NON_WORD = re.compile(r"[^\w/]+")
+_SUFFIXES = ("nya", "lah", "kah")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    words: dict[str, str]
+    phrases: tuple[tuple[re.Pattern[str], str], ...]
+    stopwords: frozenset[str]
+    english_stopwords: frozenset[str]
+    domain_words: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path = LEXICON_FILE) -> Lexicon:
+        """Read the lexicon file."""
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        mapping: dict[str, str] = {}
+        for table in ("chat", "jambi", "domain"):
+            mapping.update({k.lower(): v.lower() for k, v in data.get(table, {}).items()})
+        words = {k: v for k, v in mapping.items() if " " not in k}
+        phrases = tuple(
+            (re.compile(rf"\b{re.escape(k)}\b"), v)
+            for k, v in sorted(mapping.items(), key=lambda kv: -len(kv[0]))
+            if " " in k
+        )
+        stop = data.get("stopwords", {})
+        return cls(
+            words=words,
+            phrases=phrases,
+            stopwords=frozenset(stop.get("id", ())),
+            english_stopwords=frozenset(stop.get("en", ())),
+            domain_words=frozenset(data.get("domain_words", {}).get("words", ())),
+        )
+
+
+def clean(text: str) -> str:
+    """Lower case, no accents or punctuation, stretched letters shortened, single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _NON_WORD.sub(" ", text.replace("_", " "))
+    text = re.sub(r"(?<![ivx])/|/(?![a-e]\b)", " ", text)  # keep "iii/a", drop other slashes
+    return " ".join(_STRETCHED.sub(r"\1", text).split())
+
+
+def stem(token: str) -> str:
+    """A very light stemmer: drop the particles -nya, -lah, -kah from longer words."""
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) > len(suffix) + 3:
+            return token[: -len(suffix)]
+    return token
+
+
+def rewrite(text: str, lexicon: Lexicon) -> str:
+    """The cleaned text with phrases and words replaced by what they mean."""
+    cleaned = f" {clean(text)} "
+    for pattern, meaning in lexicon.phrases:
+        cleaned = pattern.sub(meaning, cleaned)
+    words = [lexicon.words.get(w, lexicon.words.get(stem(w), w)) for w in cleaned.split()]
+    return " ".join(w for w in " ".join(words).split())
+
+
+def tokens(text: str, lexicon: Lexicon) -> list[str]:
+    """Search tokens: rewritten, stemmed, without stopwords."""
+    stop = lexicon.stopwords | lexicon.english_stopwords
+    return [stem(w) for w in rewrite(text, lexicon).split() if w not in stop]
+
+
+def looks_english(text: str, lexicon: Lexicon) -> bool:
+    """More English than Indonesian function words (ties go to Indonesian)."""
+    words = clean(text).split()
+    english = sum(w in lexicon.english_stopwords for w in words)
+    indonesian = sum(w in lexicon.stopwords or w in lexicon.words for w in words)
+    return english > indonesian

@@ -1,0 +1,126 @@
+"""Fuzzy search over the knowledge base, with scores one can explain.
+
+Three signals are combined: how much of the question's weight (IDF) the entry's vocabulary covers,
+how close the question is to the entry's best example question (rapidfuzz), and whether an entry
+keyword appears whole. An entry matched by several signals beats one lucky phrase.
+
+Only entries sharing a token with the question are scored (an inverted index), so the work grows
+with the entries that could match, not with the size of the base.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.kb import Entry
+from bot.normalize import Lexicon, tokens
+
+WEIGHTS = {"coverage": 0.45, "fuzzy": 0.35, "keyword": 0.20}
+CANDIDATES = 25
+TYPO_CUTOFF = 82
+
+
+@dataclass(frozen=True)
+class Match:
+    entry_id: str
+    score: float  # 0-100
+    parts: dict[str, float] = field(default_factory=dict)
+    best_question: str = ""
+
+
+@dataclass(frozen=True)
+class _Doc:
+    entry_id: str
+    questions: tuple[str, ...]  # token strings of the example questions
+    originals: tuple[str, ...]
+    keywords: tuple[tuple[str, ...], ...]
+    vocabulary: frozenset[str]
+
+
+class SearchIndex:
+    """Built once per knowledge-base version; immutable afterwards."""
+
+    def __init__(self, entries: Iterable[Entry], lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.docs: list[_Doc] = []
+        postings: dict[str, set[int]] = defaultdict(set)
+        for number, entry in enumerate(entries):
+            doc = self._doc(entry)
+            self.docs.append(doc)
+            for token in doc.vocabulary:
+                postings[token].add(number)
+        self.postings = {t: frozenset(ids) for t, ids in postings.items()}
+        total = max(len(self.docs), 1)
+        self.idf = {t: math.log(1 + total / len(ids)) for t, ids in self.postings.items()}
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for token in self.postings:
+            self._by_initial[token[0]].append(token)
+
+    def _doc(self, entry: Entry) -> _Doc:
+        questions = (*entry.questions, entry.title_id, entry.title_en)
+        token_lists = [tokens(q, self.lexicon) for q in questions]
+        keywords = tuple(tuple(tokens(k, self.lexicon)) for k in entry.keywords)
+        vocabulary = {t for ts in token_lists for t in ts} | {t for k in keywords for t in k}
+        return _Doc(
+            entry.id,
+            tuple(" ".join(ts) for ts in token_lists),
+            questions,
+            tuple(k for k in keywords if k),
+            frozenset(vocabulary),
+        )
+
+    def query_tokens(self, question: str) -> list[str]:
+        """The question's tokens, typos mapped to the closest known word."""
+        return [self._known(t) for t in tokens(question, self.lexicon)]
+
+    def _known(self, token: str) -> str:
+        if token in self.postings or len(token) < 4 or token.isdigit():
+            return token
+        found = process.extractOne(
+            token, self._by_initial.get(token[0], []), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+        )
+        return found[0] if found else token
+
+    def search(self, question: str, limit: int = 5) -> list[Match]:
+        """The best matches, highest score first."""
+        query = self.query_tokens(question)
+        if not query:
+            return []
+        weights = {t: self.idf.get(t, self._unknown_idf()) for t in set(query)}
+        total = sum(weights.values())
+        coverage: dict[int, float] = defaultdict(float)
+        for token in set(query):
+            for number in self.postings.get(token, ()):
+                coverage[number] += weights[token] / total
+        best = sorted(coverage, key=coverage.__getitem__, reverse=True)[:CANDIDATES]
+        matches = [self._score(self.docs[n], query, coverage[n]) for n in best]
+        return sorted(matches, key=lambda m: m.score, reverse=True)[:limit]
+
+    def _unknown_idf(self) -> float:
+        return math.log(1 + max(len(self.docs), 1)) * 0.6
+
+    def _score(self, doc: _Doc, query: list[str], coverage: float) -> Match:
+        text = " ".join(query)
+        scores = [
+            0.5 * fuzz.token_set_ratio(text, q) + 0.5 * fuzz.token_sort_ratio(text, q)
+            for q in doc.questions
+        ]
+        top = max(range(len(scores)), key=scores.__getitem__)
+        keyword = _keyword_hit(doc.keywords, set(query))
+        parts = {"coverage": coverage, "fuzzy": scores[top] / 100, "keyword": keyword}
+        score = 100 * sum(WEIGHTS[k] * v for k, v in parts.items())
+        return Match(doc.entry_id, round(score, 2), parts, doc.originals[top])
+
+
+def _keyword_hit(keywords: tuple[tuple[str, ...], ...], query: set[str]) -> float:
+    """1.0 for a whole multi-word keyword in the question, 0.6 for a single-word one."""
+    best = 0.0
+    for keyword in keywords:
+        if set(keyword) <= query:
+            best = max(best, 1.0 if len(keyword) > 1 else 0.6)
+    return best

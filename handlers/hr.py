@@ -1,0 +1,104 @@
+"""HR admins: the question queue (/pertanyaan), answering, drafts, and reloading content."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import callbacks, views
+from bot.catalog import CONTENT_DIR
+from bot.commands import names
+from bot.config import Config
+from bot.context import BotContext
+from bot.dialogs import Dialog
+from bot.hr_delivery import deliver
+from bot.hr_queue import write_draft
+from bot.replies import Reply
+from handlers.admin import admin_filter
+from handlers.common import PRIVATE, send
+
+ANSWER_FLOW = "hr_answer"
+DRAFTS_DIR = CONTENT_DIR / "drafts"
+
+
+async def list_open(update: Update, context: BotContext) -> None:
+    """The oldest open questions with a button to answer each."""
+    questions, total = await context.services.hr_queue.open_questions()
+    await send(
+        update, views.hr_open_list(context.services.translate, context.lang, questions, total)
+    )
+
+
+async def start_answer(update: Update, context: BotContext) -> None:
+    """ "Answer #n": the admin's next message becomes the answer."""
+    query = update.callback_query
+    assert query is not None
+    assert query.data is not None
+    svc, t = context.services, context.services.translate
+    await query.answer()
+    if not svc.is_admin(query.from_user.id):
+        return
+    question = await svc.hr_queue.get(int(query.data.split(":")[2]))
+    if question is None or question.status != "open":
+        await send(update, Reply(t(context.lang, "hr.not_open")))
+        return
+    data = {"question": question.id}
+    await svc.dialogs.save(query.from_user.id, Dialog(ANSWER_FLOW, "text", data))
+    await send(update, views.hr_answer_prompt(t, context.lang, question))
+
+
+async def answer_step(update: Update, context: BotContext, dialog: Dialog) -> None:
+    """Store the admin's answer and send it to the asker with their question quoted."""
+    assert update.effective_user is not None
+    assert update.effective_message is not None
+    svc, t = context.services, context.services.translate
+    admin = update.effective_user.id
+    await svc.dialogs.end(admin)
+    text = update.effective_message.text or ""
+    question = await svc.hr_queue.answer(int(dialog.data["question"]), admin, text)
+    if question is None:
+        await send(update, Reply(t(context.lang, "hr.not_open")))
+        return
+    delivered = await deliver(context.bot, svc.hr_queue, t, question)
+    await send(update, views.hr_delivered(t, context.lang, question, delivered))
+
+
+async def make_draft(update: Update, context: BotContext) -> None:
+    """Turn an answered question into a draft knowledge entry file."""
+    query = update.callback_query
+    assert query is not None
+    assert query.data is not None
+    svc, t = context.services, context.services.translate
+    await query.answer()
+    if not svc.is_admin(query.from_user.id):
+        return
+    question = await svc.hr_queue.get(int(query.data.split(":")[2]))
+    if question is None or question.answer is None:
+        return
+    path = write_draft(question, DRAFTS_DIR)
+    await send(update, Reply(t(context.lang, "hr.draft_written", path=html.escape(str(path)))))
+
+
+async def reload_content(update: Update, context: BotContext) -> None:
+    """Reload the knowledge base now and report its problems, if any."""
+    svc, t = context.services, context.services.translate
+    problems = svc.knowledge.reload()
+    if problems:
+        listing = "\n".join(html.escape(str(p)) for p in problems[:20])
+        text = t(context.lang, "hr.reload_failed", count=len(problems), problems=listing)
+    else:
+        text = t(context.lang, "hr.reloaded", count=len(svc.knowledge.base.entries))
+    await send(update, Reply(text))
+
+
+FLOWS = {ANSWER_FLOW: answer_step}
+
+
+def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]
+    only_admins = admin_filter(config) & PRIVATE
+    app.add_handler(CommandHandler(names("pertanyaan"), list_open, filters=only_admins))
+    app.add_handler(CommandHandler(names("muat_ulang"), reload_content, filters=only_admins))
+    app.add_handler(CallbackQueryHandler(start_answer, pattern=callbacks.HR_ANSWER_PATTERN))
+    app.add_handler(CallbackQueryHandler(make_draft, pattern=callbacks.HR_DRAFT_PATTERN))

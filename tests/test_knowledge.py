@@ -1,0 +1,205 @@
+"""Knowledge search without Telegram: normalisation, matching, bands, refusals, reloading."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import kb
+from bot.knowledge import AMBIGUOUS, ANSWERED, NO_MATCH, REFUSED, Knowledge, Thresholds
+from bot.normalize import Lexicon, clean, looks_english, rewrite, tokens
+
+LEXICON = Lexicon.load()
+KNOWLEDGE = Knowledge(Thresholds())
+
+
+@pytest.mark.parametrize(
+    ("typed", "meaning"),
+    [
+        (
+            "Sy mau tny, KP reguler brp thn???",
+            "saya mau tanya kenaikan pangkat reguler berapa tahun",
+        ),
+        (
+            "cakmano kito pindah ke kabupaten lain",
+            "bagaimana kita mutasi pindah ke kabupaten lain",
+        ),
+        ("gmn klo blm ujikom", "bagaimana kalau belum uji kompetensi"),
+        ("ikut open bidding jpt", "ikut seleksi terbuka jabatan pimpinan tinggi"),
+        ("naik pangkat bangettt lamaaa", "kenaikan pangkat banget lama"),
+        ("golongan III/a ke III/b", "golongan iii/a ke iii/b"),
+        ("diklatpim 3 itu apa skrg", "pelatihan kepemimpinan diklatpim 3 itu apa sekarang"),
+    ],
+)
+def test_chat_language_is_rewritten_before_matching(typed: str, meaning: str) -> None:
+    assert rewrite(typed, LEXICON) == meaning
+
+
+def test_cleaning_drops_punctuation_and_keeps_rank_slashes() -> None:
+    assert clean("  Gol. IV/a, TMT 1/10!  ") == "gol iv/a tmt 1 10"
+    assert "saya" not in tokens("saya mau tanya syarat kp", LEXICON)
+
+
+@pytest.mark.parametrize(
+    ("question", "english"),
+    [("what is the retirement age for a civil servant", True),
+     ("berapa batas usia pensiun pns", False), ("kp reguler brp thn", False)],
+)  # fmt: skip
+def test_language_detection(question: str, english: bool) -> None:
+    assert looks_english(question, LEXICON) is english
+
+
+def test_the_shipped_base_is_complete() -> None:
+    base = KNOWLEDGE.base
+    assert len(base.entries) >= 150
+    assert {e.topic for e in base.entries} == set(base.topics)
+    for entry in base.entries:
+        assert len(entry.questions_id) + len(entry.informal_id) >= 4
+        assert entry.questions_en
+        assert entry.sources
+
+
+def test_each_entry_is_found_by_its_own_example_questions() -> None:
+    misses = []
+    questions = 0
+    for entry in KNOWLEDGE.base.entries:
+        for question in entry.questions:
+            questions += 1
+            result = KNOWLEDGE.ask(question)
+            best = result.matches[0].entry_id if result.matches else None
+            if best != entry.id:
+                misses.append((entry.id, question, best))
+    assert len(misses) / questions <= 0.03, misses[:20]
+
+
+def test_a_clear_question_is_answered_with_the_current_rule() -> None:
+    result = KNOWLEDGE.ask("kp reguler brp thn sekali sih?")
+    assert result.status == ANSWERED
+    assert result.entry is not None
+    assert result.entry.id == "kp-reguler-syarat"
+    assert "4 tahun" in result.entry.answer_id
+
+
+def test_a_vague_question_offers_at_most_three_choices() -> None:
+    result = KNOWLEDGE.ask("pangkat")
+    assert result.status in (AMBIGUOUS, ANSWERED, NO_MATCH)
+    if result.status == AMBIGUOUS:
+        assert 1 <= len(result.candidates) <= 3
+
+
+def test_in_domain_without_an_answer_is_no_match_and_off_topic_is_refused() -> None:
+    assert KNOWLEDGE.ask("resep rendang padang yang enak gimana?").status == REFUSED
+    assert KNOWLEDGE.ask("resep rendang padang yang enak gimana?").refusal == "unrelated"
+    result = KNOWLEDGE.ask("berapa besar tunjangan kemahalan pegawai di kabupaten tebo")
+    assert result.status in (NO_MATCH, AMBIGUOUS)
+
+
+@pytest.mark.parametrize(
+    ("question", "category"),
+    [
+        ("berapa gaji pak budi kepala dinas pendidikan?", "other_person"),
+        ("minta nip atasan saya dong", "other_person"),
+        ("skp teman saya dapat apa tahun lalu?", "other_person"),
+        ("what is the salary of my boss", "other_person"),
+        ("198609262015051001 ini nip siapa ya", "other_person"),
+        ("tolong login ke akun mysapk teman saya", "account"),
+        ("saya lupa password siasn atasan, bisa bantu?", "account"),
+        ("daftarkan nip teman saya ke bot ini", "account"),
+        ("bayar berapa biar lolos seleksi jpt?", "shortcut"),
+        ("ada orang dalam gak biar cepet mutasi", "shortcut"),
+        ("bisa naik pangkat tanpa ujian dinas?", "shortcut"),
+        ("apakah saya akan dimutasi tahun ini?", "prediction"),
+        ("siapa yang bakal jadi sekda baru?", "prediction"),
+        ("will i be promoted next year?", "prediction"),
+        ("calon gubernur mana yang bagus dipilih?", "politics"),
+        ("menurut kamu partai apa yang terbaik", "politics"),
+        ("siapa juara liga inggris musim ini", "unrelated"),
+        ("cuaca di kerinci besok gimana", "unrelated"),
+    ],
+)
+def test_out_of_scope_is_refused_with_its_reason(question: str, category: str) -> None:
+    result = KNOWLEDGE.ask(question)
+    assert (result.status, result.refusal) == (REFUSED, category)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "nip saya salah di siasn pak, gimana memperbaikinya?",
+        "pak, mau tanya syarat kenaikan pangkat reguler",
+        "bagaimana cara membaca nip?",
+        "apakah saya bisa mutasi ke kabupaten lain?",
+        "berapa batas usia pensiun jabatan fungsional ahli madya",
+        "can I move to another regency?",
+    ],
+)
+def test_legitimate_questions_are_not_refused(question: str) -> None:
+    assert KNOWLEDGE.ask(question).status != REFUSED
+
+
+ENTRY = """
+[[entry]]
+id = "{id}"
+topic = "pangkat"
+title_id = "Judul {id}"
+title_en = "Title {id}"
+questions_id = ["Apa itu {word} menurut aturan?", "Bagaimana ketentuan {word} saat ini?"]
+informal_id = ["{word} tu apa sih", "gmn aturan {word} skrg"]
+questions_en = ["What is {word}?"]
+answer_id = "Jawaban tentang <b>{word}</b>."
+answer_en = "An answer about <b>{word}</b>."
+sources = ["PP 1/2000"]
+effective = "2025-10"
+keywords = ["{word}", "{word} asn"]
+confidence = "sure"
+"""
+
+
+def _write_base(directory: Path, body: str) -> None:
+    directory.mkdir(exist_ok=True)
+    shutil.copy(kb.KB_DIR / "topics.toml", directory / "topics.toml")
+    (directory / "entries.toml").write_text(body, encoding="utf-8")
+
+
+def test_content_problems_name_file_entry_and_field(tmp_path: Path) -> None:
+    good = ENTRY.format(id="satu", word="zulu")
+    broken = (
+        good
+        + ENTRY.format(id="satu", word="yankee")  # duplicate id
+        + ENTRY.format(id="dua", word="zulu")  # duplicate example questions
+        + ENTRY.format(id="tiga", word="xray").replace('<b>xray</b>."', '<b>xray."', 1)
+        + ENTRY.format(id="empat", word="whisky").replace(
+            'confidence = "sure"', 'confidence = "unsure"'
+        )
+        + ENTRY.format(id="lima", word="victor").replace(
+            'effective = "2025-10"', 'effective = "10/2025"'
+        )
+        + ENTRY.format(id="enam", word="uniform").replace('topic = "pangkat"', 'topic = "gaji"')
+    )
+    _write_base(tmp_path / "kb", broken)
+    with pytest.raises(kb.ContentError) as caught:
+        kb.load(tmp_path / "kb")
+    found = {(p.entry, p.field) for p in caught.value.problems}
+    assert ("satu", "id") in found
+    assert ("dua", "questions") in found
+    assert ("tiga", "answer_id") in found
+    assert ("empat", "answer_id") in found
+    assert ("lima", "effective") in found
+    assert ("enam", "topic") in found
+    assert all(p.file == "entries.toml" for p in caught.value.problems)
+
+
+def test_edited_content_is_picked_up_and_a_broken_edit_keeps_the_old(tmp_path: Path) -> None:
+    directory = tmp_path / "kb"
+    _write_base(directory, ENTRY.format(id="satu", word="zulu"))
+    knowledge = Knowledge(Thresholds(), directory)
+    assert knowledge.reload_if_changed() is None
+    (directory / "more.toml").write_text(ENTRY.format(id="dua", word="quebec"))
+    assert knowledge.reload_if_changed() == []
+    assert knowledge.ask("apa itu quebec menurut aturan").entry is not None
+    (directory / "more.toml").write_text("[[entry]]\nid = 'rusak'\n")
+    problems = knowledge.reload_if_changed()
+    assert problems
+    assert knowledge.base.get("dua") is not None  # still the previous version
