@@ -114,12 +114,13 @@ class Knowledge:
         if top is not None and top.score >= t.confident and top.score - second >= t.margin:
             return Result(question, ANSWERED, lang, base.get(top.entry_id), top.score,
                           matches=matches, tokens=query)  # fmt: skip
-        if top is not None and top.score >= t.ambiguous:
+        in_domain = self._in_domain(question)
+        if top is not None and top.score >= t.ambiguous and in_domain:
             close = [m for m in matches[:3] if m.score >= max(t.ambiguous, top.score - 15)]
             entries = tuple(e for m in close if (e := base.get(m.entry_id)) is not None)
             return Result(question, AMBIGUOUS, lang, entries[0], top.score, entries, matches,
                           tokens=query)  # fmt: skip
-        if query and not self._in_domain(question):
+        if query and not in_domain:
             return Result(question, REFUSED, lang, refusal=UNRELATED, matches=matches,
                           tokens=query)  # fmt: skip
         score = top.score if top else 0.0

@@ -59,6 +59,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._server: HTTPServer | None = None
+        self._closing = False
         self.port = 0
 
     # -- server lifecycle -------------------------------------------------------------------
@@ -70,6 +71,9 @@ class FakeBotApi:
         self._server.add_sockets(sockets)
 
     async def stop(self) -> None:
+        self._closing = True
+        self._new_update.set()  # wake pending long polls so they answer before the server closes
+        await asyncio.sleep(0.05)
         if self._server is not None:
             self._server.stop()
             await self._server.close_all_connections()
@@ -192,6 +196,8 @@ class FakeBotApi:
     async def api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         if self.webhook_url:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
+        if self._closing:
+            return []
         offset = int(params.get("offset") or 0)
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates:

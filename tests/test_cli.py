@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -120,3 +121,38 @@ def test_webhook_options_override_the_config() -> None:
     assert (changed.telegram.webhook.listen, changed.telegram.webhook.port) == ("127.0.0.1", 9000)
     assert changed.telegram.webhook.url == "https://x/hook"
     assert _with_webhook(config, None, {}).telegram.mode == "polling"
+
+
+def test_ask_json_answers_one_line_per_question(tmp_path: Path) -> None:
+    questions = "kp reguler brp thn sekali sih?\nberapa gaji pak budi kepala dinas\n\n"
+    result = run(["ask", "--json"], tmp_path, stdin=questions)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0
+    assert [line["status"] for line in lines] == ["answered", "refused"]
+    first = lines[0]
+    assert set(first) == {"question", "status", "entry_id", "score", "answer", "candidates",
+                          "sources"}  # fmt: skip
+    assert first["entry_id"] == "kp-reguler-syarat"
+    assert "4 tahun" in first["answer"]
+    assert "<b>" not in first["answer"]
+    assert any("PP 99/2000" in s for s in first["sources"])
+    assert lines[1]["entry_id"] is None
+
+
+def test_ask_answers_in_the_language_asked_for(tmp_path: Path) -> None:
+    result = run(["ask", "--lang", "en", "kp reguler brp thn sekali sih?"], tmp_path)
+    assert "at least 4 years" in result.stdout
+    assert "[👍]" in result.stdout
+
+
+def test_ask_explain_shows_the_scoring(tmp_path: Path) -> None:
+    result = run(["ask", "--explain", "syarat kp reguler"], tmp_path)
+    assert "--- explain ---" in result.stdout
+    assert "coverage=" in result.stdout
+    assert "kp-reguler-syarat" in result.stdout
+
+
+def test_content_check_passes_on_the_shipped_content(tmp_path: Path) -> None:
+    result = run(["content", "check"], tmp_path)
+    assert result.returncode == 0
+    assert "content ok" in result.stdout

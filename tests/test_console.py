@@ -51,7 +51,7 @@ async def test_language_switch_changes_every_later_reply(chat: ConsoleChat) -> N
 
 
 async def test_unknown_text_is_offered_to_hr_and_queued_once(chat: ConsoleChat) -> None:
-    offer = await chat.say("boleh minta nomor hp kepala dinas?")
+    offer = await chat.say("bagaimana prosedur cuti melahirkan bagi pns wanita?")
     queued = await chat.say("#1")
     again = await chat.say("#1")
     async with chat.services.sessions() as session:
@@ -112,3 +112,15 @@ async def test_photos_and_documents_are_saved_and_their_path_printed(config: Con
     assert document.file.parent == config.console_files_dir
     assert f"[file: {photo.file}]" in render(sent)
     assert "grafik" in render(sent)
+
+
+async def test_rule_questions_and_ratings_work_in_the_console(chat: ConsoleChat) -> None:
+    answer = await chat.say("cakmano kalu sy nak naik pangkat reguler, brp taun?")
+    thanks = await chat.say("#1")
+    down = await chat.say("#2")
+    queued = await chat.say("Apakah cuti besar mengurangi masa kerja untuk KP?")
+    assert "4 tahun" in answer[0].text
+    assert answer[0].buttons[0] == ("👍", "kb:rate:kp-reguler-syarat:up")
+    assert thanks[0].text == "[Terima kasih atas penilaiannya!]"
+    assert "petugas" in down[0].text
+    assert "diteruskan" in queued[0].text

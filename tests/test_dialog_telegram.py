@@ -86,7 +86,9 @@ async def test_unknown_text_offers_hand_off_and_queues_it_once(
     bot_config: Config, fake_api: FakeBotApi
 ) -> None:
     async with running_bot(bot_config) as app:
-        offer = await reply_to(fake_api, ALICE, "gimana caranya jadi astronot?")
+        offer = await reply_to(
+            fake_api, ALICE, "bagaimana prosedur cuti melahirkan bagi pns wanita?"
+        )
         assert ("📨 Kirim ke petugas BKD/BKPSDM", "handoff:send") in fake_api.buttons(offer)
         queued = await press(fake_api, ALICE, offer, "handoff:send")
         await fake_api.press(ALICE, {"message_id": 1, "date": 0, "chat": {"id": ALICE,
@@ -95,7 +97,9 @@ async def test_unknown_text_offers_hand_off_and_queues_it_once(
         async with services(app).sessions() as session:
             questions = (await session.scalars(select(HrQuestion))).all()
     assert "diteruskan" in queued.params["text"]
-    assert [(q.user_id, q.text) for q in questions] == [(ALICE, "gimana caranya jadi astronot?")]
+    assert [(q.user_id, q.text) for q in questions] == [
+        (ALICE, "bagaimana prosedur cuti melahirkan bagi pns wanita?")
+    ]
     second_answer = fake_api.sent(method="answerCallbackQuery")[-1]
     assert "Tidak ada pertanyaan" in second_answer.params["text"]
 
@@ -234,8 +238,9 @@ async def test_two_processes_behind_one_webhook_share_a_conversation(
     headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
     chat = {"id": ALICE, "type": "private"}
     user = fake_api.user(ALICE)
+    asked = "sy mau tanya ttg seragam dinas hari kamis"
     text = {"update_id": 1, "message": {"message_id": 5, "date": 0, "chat": chat, "from": user,
-                                        "text": "cara daftar lomba?"}}  # fmt: skip
+                                        "text": asked}}  # fmt: skip
     pressed = {"message_id": 6, "date": 0, "chat": chat}
     button = {"update_id": 2, "callback_query": {"id": "q1", "from": user, "chat_instance": "c",
               "data": "handoff:send", "message": pressed}}  # fmt: skip
@@ -247,7 +252,7 @@ async def test_two_processes_behind_one_webhook_share_a_conversation(
         async with services(app_one).sessions() as session:
             questions = (await session.scalars(select(HrQuestion))).all()
     assert "diteruskan" in queued.params["text"]
-    assert [q.text for q in questions] == ["cara daftar lomba?"]
+    assert [q.text for q in questions] == ["sy mau tanya ttg seragam dinas hari kamis"]
 
 
 async def test_the_bot_stays_silent_in_group_chats(

@@ -14,10 +14,12 @@ from babel.messages.pofile import read_po
 from bot.commands import COMMANDS
 from bot.config import LANGUAGES
 from bot.i18n import LOCALES_DIR, Translator, load_catalog, pick_language
+from bot.refusals import Refusals
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_USE = re.compile(r"""\bt\(\s*[\w.]+,\s*(?:f?)["']([a-z_][a-z0-9_.{}]*)["']""")
 T = Translator(ZoneInfo("Asia/Jakarta"))
+PLACEHOLDER_VALUES = {"code": LANGUAGES, "category": Refusals.load().names}
 
 
 def _messages(lang: str) -> dict[str, str]:
@@ -29,8 +31,9 @@ def _keys_in_code() -> set[str]:
     keys: set[str] = set()
     for path in [*ROOT.glob("bot/*.py"), *ROOT.glob("handlers/*.py")]:
         for key in KEY_USE.findall(path.read_text(encoding="utf-8")):
-            if "{" in key:  # f-string key: expand over the languages
-                keys.update(key.replace("{code}", lang) for lang in LANGUAGES)
+            if "{" in key:  # f-string key: expand over what the placeholder can be
+                name = key[key.index("{") + 1 : key.index("}")]
+                keys.update(key.replace(f"{{{name}}}", v) for v in PLACEHOLDER_VALUES[name])
             else:
                 keys.add(key)
     return keys
