@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 from benchmarks.devset import Item, load
 from bot import asking
@@ -79,7 +79,9 @@ def baseline(knowledge: Knowledge) -> Callable[[str], Outcome]:
     texts = [q for q, _ in choices]
 
     def answer(question: str) -> Outcome:
-        found = process.extractOne(question, texts, scorer=fuzz.WRatio)
+        found = process.extractOne(
+            question, texts, scorer=fuzz.WRatio, processor=utils.default_process
+        )
         if found is None:
             return Outcome("no_match", None)
         status = ANSWERED if found[1] >= BASELINE_CONFIDENT else AMBIGUOUS

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import kb
-from bot.normalize import LEXICON_FILE, Lexicon, looks_english, rewrite, stem
+from bot.normalize import LEXICON_FILE, Lexicon, clean, looks_english, rewrite, stem
 from bot.refusals import REFUSALS_FILE, UNRELATED, Refusals
 from bot.search import Match, SearchIndex
 
@@ -114,7 +114,10 @@ class Knowledge:
         if top is not None and top.score >= t.confident and top.score - second >= t.margin:
             return Result(question, ANSWERED, lang, base.get(top.entry_id), top.score,
                           matches=matches, tokens=query)  # fmt: skip
-        in_domain = self._in_domain(question)
+        # A strong match also counts as in the domain ("what does this bot keep about me?").
+        in_domain = self._in_domain(question) or (
+            top is not None and top.score >= t.ambiguous + 10
+        )
         if top is not None and top.score >= t.ambiguous and in_domain:
             close = [m for m in matches[:3] if m.score >= max(t.ambiguous, top.score - 15)]
             entries = tuple(e for m in close if (e := base.get(m.entry_id)) is not None)
@@ -127,6 +130,8 @@ class Knowledge:
         return Result(question, NO_MATCH, lang, score=score, matches=matches, tokens=query)
 
     def _in_domain(self, question: str) -> bool:
-        words = rewrite(question, self._version.lexicon).split()
-        words += [stem(w) for w in words]
-        return not self._version.lexicon.domain_words.isdisjoint(words)
+        """A domain word in what was typed or in what it was rewritten to (plurals folded)."""
+        lexicon = self._version.lexicon
+        words = clean(question).split() + rewrite(question, lexicon).split()
+        words += [stem(w) for w in words] + [w.removesuffix("s") for w in words]
+        return not lexicon.domain_words.isdisjoint(words)

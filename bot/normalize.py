@@ -17,7 +17,49 @@ LEXICON_FILE = CONTENT_DIR / "lexicon.toml"
 # Three or more of the same letter ("bangettt") become one; "i" is spared for roman numerals (III).
 _STRETCHED = re.compile(r"([a-hj-z])\1{2,}")
 _NON_WORD = re.compile(r"[^\w/]+")
-_SUFFIXES = ("nya", "lah", "kah")
+_SUFFIXES = ("nya", "nyo", "lah", "kah")
+# Words that end like a particle but are roots ("tanya" is not "ta" + "nya").
+_NOT_SUFFIXED = frozenset(
+    {
+        "tanya",
+        "ditanya",
+        "bertanya",
+        "punya",
+        "hanya",
+        "sanya",
+        "kenya",
+        "salah",
+        "sekolah",
+        "kuliah",
+        "masalah",
+        "jumlah",
+        "sejarah",
+        "wilayah",
+        "daerah",
+        "istilah",
+        "nikah",
+        "rumah",
+        "sudah",
+        "bawah",
+        "tengah",
+        "lelah",
+        "murah",
+        "ubah",
+        "tambah",
+        "pindah",
+        "sebelah",
+        "kalah",
+        "bedah",
+        "berubah",
+        "mudah",
+        "sah",
+        "arah",
+        "kerah",
+        "ilah",
+        "allah",
+        "kepalah",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +75,7 @@ class Lexicon:
         """Read the lexicon file."""
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         mapping: dict[str, str] = {}
-        for table in ("chat", "jambi", "domain"):
+        for table in ("chat", "jambi", "domain", "places", "english"):
             mapping.update({k.lower(): v.lower() for k, v in data.get(table, {}).items()})
         words = {k: v for k, v in mapping.items() if " " not in k}
         phrases = tuple(
@@ -61,6 +103,8 @@ def clean(text: str) -> str:
 
 def stem(token: str) -> str:
     """A very light stemmer: drop the particles -nya, -lah, -kah from longer words."""
+    if token in _NOT_SUFFIXED:
+        return token
     for suffix in _SUFFIXES:
         if token.endswith(suffix) and len(token) > len(suffix) + 3:
             return token[: -len(suffix)]

@@ -15,8 +15,15 @@ UNRELATED = "unrelated"
 
 
 @dataclass(frozen=True)
+class Category:
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Refusals:
-    categories: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    categories: tuple[Category, ...]
 
     @classmethod
     def load(cls, path: Path = REFUSALS_FILE) -> Refusals:
@@ -24,19 +31,27 @@ class Refusals:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return cls(
             tuple(
-                (c["name"], tuple(re.compile(p) for p in c["patterns"])) for c in data["category"]
+                Category(
+                    c["name"],
+                    tuple(re.compile(p) for p in c["patterns"]),
+                    tuple(re.compile(p) for p in c.get("unless", ())),
+                )
+                for c in data["category"]
             )
         )
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (*(name for name, _ in self.categories), UNRELATED)
+        """Every refusal category, including the implicit "unrelated"."""
+        return tuple(dict.fromkeys((*(c.name for c in self.categories), UNRELATED)))
 
     def match(self, question: str, lexicon: Lexicon) -> tuple[str, str] | None:
         """The category and the pattern that declines this question, if any."""
         text = f" {rewrite(question, lexicon)} "
-        for name, patterns in self.categories:
-            for pattern in patterns:
+        for category in self.categories:
+            if any(p.search(text) for p in category.unless):
+                continue
+            for pattern in category.patterns:
                 if pattern.search(text):
-                    return name, pattern.pattern
+                    return category.name, pattern.pattern
         return None

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from bot.kb import Entry
+from bot.kb import Entry, rendered_text
 from bot.normalize import Lexicon, tokens
 
-WEIGHTS = {"coverage": 0.45, "fuzzy": 0.35, "keyword": 0.20}
+WEIGHTS = {"coverage": 0.22, "answer": 0.05, "fuzzy": 0.45, "keyword": 0.06, "ngram": 0.22}
 CANDIDATES = 25
 TYPO_CUTOFF = 82
 
@@ -40,6 +40,8 @@ class _Doc:
     originals: tuple[str, ...]
     keywords: tuple[tuple[str, ...], ...]
     vocabulary: frozenset[str]
+    answer_vocabulary: frozenset[str]
+    grams: dict[str, float]
 
 
 class SearchIndex:
@@ -49,16 +51,25 @@ class SearchIndex:
         self.lexicon = lexicon
         self.docs: list[_Doc] = []
         postings: dict[str, set[int]] = defaultdict(set)
+        answer_postings: dict[str, set[int]] = defaultdict(set)
         for number, entry in enumerate(entries):
             doc = self._doc(entry)
             self.docs.append(doc)
             for token in doc.vocabulary:
                 postings[token].add(number)
+            for token in doc.answer_vocabulary:
+                answer_postings[token].add(number)
+        self._weigh_grams()
         self.postings = {t: frozenset(ids) for t, ids in postings.items()}
+        self.answer_postings = {t: frozenset(ids) for t, ids in answer_postings.items()}
         total = max(len(self.docs), 1)
-        self.idf = {t: math.log(1 + total / len(ids)) for t, ids in self.postings.items()}
+        every = set(self.postings) | set(self.answer_postings)
+        self.idf = {
+            t: math.log(1 + total / len(self.postings.get(t, ()) or self.answer_postings[t]))
+            for t in every
+        }
         self._by_initial: dict[str, list[str]] = defaultdict(list)
-        for token in self.postings:
+        for token in every:
             self._by_initial[token[0]].append(token)
 
     def _doc(self, entry: Entry) -> _Doc:
@@ -66,21 +77,40 @@ class SearchIndex:
         token_lists = [tokens(q, self.lexicon) for q in questions]
         keywords = tuple(tuple(tokens(k, self.lexicon)) for k in entry.keywords)
         vocabulary = {t for ts in token_lists for t in ts} | {t for k in keywords for t in k}
+        answers = f"{rendered_text(entry.answer_id)} {rendered_text(entry.answer_en)}"
         return _Doc(
             entry.id,
             tuple(" ".join(ts) for ts in token_lists),
             questions,
             tuple(k for k in keywords if k),
             frozenset(vocabulary),
+            frozenset(tokens(answers, self.lexicon)),
+            _gram_counts(token_lists, keywords),
         )
+
+    def _weigh_grams(self) -> None:
+        """TF-IDF weights of each entry's character n-grams, L2-normalised."""
+        seen: dict[str, int] = defaultdict(int)
+        for doc in self.docs:
+            for gram in doc.grams:
+                seen[gram] += 1
+        total = max(len(self.docs), 1)
+        self.gram_idf = {g: math.log(1 + total / n) for g, n in seen.items()}
+        for doc in self.docs:
+            _normalise(doc.grams, self.gram_idf)
+
+    def _gram_similarity(self, doc: _Doc, query: dict[str, float]) -> float:
+        return sum(weight * doc.grams.get(gram, 0.0) for gram, weight in query.items())
 
     def query_tokens(self, question: str) -> list[str]:
         """The question's tokens, typos mapped to the closest known word."""
         return [self._known(t) for t in tokens(question, self.lexicon)]
 
     def _known(self, token: str) -> str:
-        if token in self.postings or len(token) < 4 or token.isdigit():
+        if token in self.idf or len(token) < 4 or token.isdigit():
             return token
+        if token.endswith("o") and token[:-1] + "a" in self.idf:
+            return token[:-1] + "a"  # Jambi Malay: "pertamo", "tuo" for "pertama", "tua"
         found = process.extractOne(
             token, self._by_initial.get(token[0], []), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
         )
@@ -94,17 +124,30 @@ class SearchIndex:
         weights = {t: self.idf.get(t, self._unknown_idf()) for t in set(query)}
         total = sum(weights.values())
         coverage: dict[int, float] = defaultdict(float)
+        answer: dict[int, float] = defaultdict(float)
         for token in set(query):
             for number in self.postings.get(token, ()):
                 coverage[number] += weights[token] / total
-        best = sorted(coverage, key=coverage.__getitem__, reverse=True)[:CANDIDATES]
-        matches = [self._score(self.docs[n], query, coverage[n]) for n in best]
+            for number in self.answer_postings.get(token, ()):
+                answer[number] += weights[token] / total
+        first = {n: coverage[n] + 0.4 * answer[n] for n in set(coverage) | set(answer)}
+        best = sorted(first, key=first.__getitem__, reverse=True)[:CANDIDATES]
+        grams = _gram_counts([query], ())
+        _normalise(grams, self.gram_idf)
+        matches = [self._score(self.docs[n], query, coverage[n], answer[n], grams) for n in best]
         return sorted(matches, key=lambda m: m.score, reverse=True)[:limit]
 
     def _unknown_idf(self) -> float:
         return math.log(1 + max(len(self.docs), 1)) * 0.6
 
-    def _score(self, doc: _Doc, query: list[str], coverage: float) -> Match:
+    def _score(
+        self,
+        doc: _Doc,
+        query: list[str],
+        coverage: float,
+        answer: float,
+        grams: dict[str, float],
+    ) -> Match:
         text = " ".join(query)
         scores = [
             0.5 * fuzz.token_set_ratio(text, q) + 0.5 * fuzz.token_sort_ratio(text, q)
@@ -112,9 +155,37 @@ class SearchIndex:
         ]
         top = max(range(len(scores)), key=scores.__getitem__)
         keyword = _keyword_hit(doc.keywords, set(query))
-        parts = {"coverage": coverage, "fuzzy": scores[top] / 100, "keyword": keyword}
+        parts = {
+            "coverage": coverage,
+            "answer": answer,
+            "fuzzy": scores[top] / 100,
+            "keyword": keyword,
+            "ngram": self._gram_similarity(doc, grams),
+        }
         score = 100 * sum(WEIGHTS[k] * v for k, v in parts.items())
         return Match(doc.entry_id, round(score, 2), parts, doc.originals[top])
+
+
+def _gram_counts(
+    token_lists: Iterable[list[str]], keywords: Iterable[tuple[str, ...]]
+) -> dict[str, float]:
+    """Character 3- and 4-grams of every word (typos and affixes share most of them)."""
+    counts: dict[str, float] = defaultdict(float)
+    words = [w for ts in token_lists for w in ts] + [w for k in keywords for w in k]
+    for word in words:
+        padded = f" {word} "
+        for size in (3, 4):
+            for start in range(len(padded) - size + 1):
+                counts[padded[start : start + size]] += 1
+    return dict(counts)
+
+
+def _normalise(grams: dict[str, float], idf: dict[str, float]) -> None:
+    for gram, count in grams.items():
+        grams[gram] = (1 + math.log(count)) * idf.get(gram, 0.0)
+    norm = math.sqrt(sum(v * v for v in grams.values())) or 1.0
+    for gram in grams:
+        grams[gram] /= norm
 
 
 def _keyword_hit(keywords: tuple[tuple[str, ...], ...], query: set[str]) -> float:
