@@ -183,7 +183,7 @@ def _anchor_sqlite_path(url: str, base_dir: Path) -> str:
 
 def _knowledge(r: _Reader) -> KnowledgeConfig:
     scores = []
-    for key, default in (("confident_score", 60.0), ("ambiguous_score", 40.0), ("margin", 5.0)):
+    for key, default in (("confident_score", 58.0), ("ambiguous_score", 34.0), ("margin", 3.0)):
         value = float(r.get(f"knowledge.{key}", (int, float), default))
         if not 0 <= value <= 100:
             raise ConfigError(f"knowledge.{key}", f"must be between 0 and 100, got {value}")

@@ -22,9 +22,9 @@ ANSWERED, AMBIGUOUS, NO_MATCH, REFUSED = "answered", "ambiguous", "no_match", "r
 
 @dataclass(frozen=True)
 class Thresholds:
-    confident: float = 60.0
-    ambiguous: float = 40.0
-    margin: float = 5.0
+    confident: float = 58.0
+    ambiguous: float = 34.0
+    margin: float = 3.0
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from pathlib import Path
 from bot.catalog import CONTENT_DIR
 
 LEXICON_FILE = CONTENT_DIR / "lexicon.toml"
-# Three or more of the same letter ("bangettt") become one; "i" is spared for roman numerals (III).
-_STRETCHED = re.compile(r"([a-hj-z])\1{2,}")
+# Three or more of the same letter ("bangettt") become one; spared: "i" (III) and "p" (PPPK).
+_STRETCHED = re.compile(r"([a-hj-oq-z])\1{2,}")
 _NON_WORD = re.compile(r"[^\w/]+")
 _SUFFIXES = ("nya", "nyo", "lah", "kah")
 # Words that end like a particle but are roots ("tanya" is not "ta" + "nya").

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.catalog import CONTENT_DIR
-from bot.normalize import Lexicon, rewrite
+from bot.normalize import Lexicon, clean, rewrite
 
 REFUSALS_FILE = CONTENT_DIR / "refusals.toml"
 UNRELATED = "unrelated"
@@ -47,11 +47,12 @@ class Refusals:
 
     def match(self, question: str, lexicon: Lexicon) -> tuple[str, str] | None:
         """The category and the pattern that declines this question, if any."""
-        text = f" {rewrite(question, lexicon)} "
+        # Both as typed (cleaned) and as rewritten: English patterns read the words people typed.
+        texts = (f" {rewrite(question, lexicon)} ", f" {clean(question)} ")
         for category in self.categories:
-            if any(p.search(text) for p in category.unless):
+            if any(p.search(t) for p in category.unless for t in texts):
                 continue
             for pattern in category.patterns:
-                if pattern.search(text):
+                if any(pattern.search(t) for t in texts):
                     return category.name, pattern.pattern
         return None

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from bot.kb import Entry, rendered_text
 from bot.normalize import Lexicon, tokens
 
-WEIGHTS = {"coverage": 0.22, "answer": 0.05, "fuzzy": 0.45, "keyword": 0.06, "ngram": 0.22}
+WEIGHTS = {"coverage": 0.2, "answer": 0.05, "fuzzy": 0.3, "keyword": 0.05, "ngram": 0.4}
 CANDIDATES = 25
 TYPO_CUTOFF = 82
 
