@@ -60,6 +60,8 @@ class FakeBotApi:
         self._message_ids = itertools.count(1)
         self._server: HTTPServer | None = None
         self._closing = False
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._delivering: set[int] = set()
         self.port = 0
 
     # -- server lifecycle -------------------------------------------------------------------
@@ -126,6 +128,9 @@ class FakeBotApi:
         return int(update["update_id"])
 
     async def _deliver(self, update: dict[str, Any]) -> None:
+        if update["update_id"] in self._delivering:
+            return
+        self._delivering.add(update["update_id"])
         headers = (
             {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret} if self.webhook_secret else {}
         )
@@ -139,6 +144,7 @@ class FakeBotApi:
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.1)
+        self._delivering.discard(update["update_id"])
 
     # -- reading what the bot did -----------------------------------------------------------
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
@@ -212,7 +218,13 @@ class FakeBotApi:
     async def api_setwebhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = str(params["url"])
         self.webhook_secret = str(params.get("secret_token") or "")
+        # Like Telegram, updates that waited for a webhook are delivered once one is set.
+        self._tasks.add(asyncio.get_running_loop().create_task(self._deliver_waiting()))
         return True
+
+    async def _deliver_waiting(self) -> None:
+        for update in list(self._updates):
+            await self._deliver(update)
 
     async def api_deletewebhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = ""
