@@ -17,8 +17,13 @@ from bot.config import Config, ConfigError
 log = logging.getLogger(__name__)
 
 
-async def serve(app: App, config: Config, stop: asyncio.Event) -> None:
-    """Start the application, take updates until ``stop`` is set, then finish the work in hand."""
+async def serve(
+    app: App, config: Config, stop: asyncio.Event, started: asyncio.Event | None = None
+) -> None:
+    """Start the application, take updates until ``stop`` is set, then finish the work in hand.
+
+    ``started`` is set once updates flow (the webhook is registered or polling has begun).
+    """
     tg = config.telegram
     if tg.mode == "webhook" and not tg.webhook.url:
         raise ConfigError("telegram.webhook.url", "webhook mode needs the public URL")
@@ -29,6 +34,8 @@ async def serve(app: App, config: Config, stop: asyncio.Event) -> None:
         try:
             await _start_updater(app, config)
             log.info("bot started (%s)", tg.mode)
+            if started is not None:
+                started.set()
             await stop.wait()
             log.info("stopping: finishing the updates in hand")
         finally:

@@ -47,14 +47,13 @@ async def running_bot(
 ) -> AsyncIterator[App]:
     """The bot serving updates until the block ends, then stopped as on SIGTERM."""
     app = build_application(config, flows=flows)
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, config, stop))
-    for _ in range(500):
-        if task.done():
-            task.result()
-        if app.running and app.updater is not None and app.updater.running:
-            break
-        await asyncio.sleep(0.02)
+    stop, started = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(app, config, stop, started))
+    waiter = asyncio.create_task(started.wait())
+    await asyncio.wait({task, waiter}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        task.result()  # start-up failed: raise its error here
+    waiter.cancel()
     try:
         yield app
     finally:
