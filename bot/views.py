@@ -11,6 +11,7 @@ from bot.hr_queue import Question
 from bot.i18n import Translator
 from bot.kb import Entry, KnowledgeBase
 from bot.knowledge import AMBIGUOUS, ANSWERED, REFUSED, Result
+from bot.ratings import EntryRating
 from bot.replies import Button, Reply
 from bot.stats import Overview
 from bot.users import UserInfo
@@ -111,19 +112,22 @@ def cancelled(t: Translator, lang: str, had_dialog: bool) -> Reply:
     return Reply(t(lang, "cancel.done" if had_dialog else "cancel.nothing"))
 
 
-def admin_overview(t: Translator, lang: str, stats: Overview) -> Reply:
-    """The admin's summary of what the database holds."""
-    return Reply(
-        t(
-            lang,
-            "admin.overview",
-            users=stats.users,
-            consented=stats.consented,
-            linked=stats.linked,
-            employees=stats.employees,
-            units=stats.units,
-        )
+def admin_overview(t: Translator, lang: str, stats: Overview, ratings: list[EntryRating]) -> Reply:
+    """The admin's summary of what the database holds, and the answers rated worst."""
+    text = t(
+        lang,
+        "admin.overview",
+        users=stats.users,
+        consented=stats.consented,
+        linked=stats.linked,
+        employees=stats.employees,
+        units=stats.units,
     )
+    worst = [r for r in ratings if r.down][:3]
+    if worst:
+        lines = "\n".join(f"• {html.escape(r.entry_id)}: 👎 {r.down} · 👍 {r.up}" for r in worst)
+        text += "\n\n" + t(lang, "admin.worst_rated", entries=lines)
+    return Reply(text)
 
 
 def error(t: Translator, lang: str) -> Reply:

@@ -19,8 +19,10 @@ def admin_filter(config: Config) -> filters.BaseFilter:
 
 async def admin_overview(update: Update, context: BotContext) -> None:
     """What the database holds, for the admin."""
-    result = await stats.overview(context.services.sessions)
-    await send(update, views.admin_overview(context.services.translate, context.lang, result))
+    svc = context.services
+    result = await stats.overview(svc.sessions)
+    ratings = await svc.ratings.totals()
+    await send(update, views.admin_overview(svc.translate, context.lang, result, ratings))
 
 
 def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]

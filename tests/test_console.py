@@ -124,3 +124,18 @@ async def test_rule_questions_and_ratings_work_in_the_console(chat: ConsoleChat)
     assert thanks[0].text == "[Terima kasih atas penilaiannya!]"
     assert "petugas" in down[0].text
     assert "diteruskan" in queued[0].text
+
+
+async def test_admin_overview_lists_the_worst_rated_answers(
+    make_config: Callable[..., Config],
+) -> None:
+    plain = make_config()
+    admin = plain.with_changes(superadmins=frozenset({plain.console_user_id}))
+    async with ConsoleChat(admin) as chat:
+        for user in (11, 12):
+            await chat.services.ratings.rate(user, "kp-kgb", -1)
+        await chat.services.ratings.rate(13, "kp-kgb", 1)
+        await chat.services.ratings.rate(13, "kp-reguler-syarat", 1)
+        overview = await chat.say("/admin")
+    assert "kp-kgb: 👎 2 · 👍 1" in overview[0].text
+    assert "kp-reguler-syarat" not in overview[0].text
