@@ -14,7 +14,7 @@ from bot.config import Config
 from bot.context import BotContext
 from bot.dialogs import Dialog
 from bot.hr_delivery import deliver
-from bot.hr_queue import write_draft
+from bot.hr_queue import Question, write_draft
 from bot.replies import Reply
 from handlers.admin import admin_filter
 from handlers.common import PRIVATE, send
@@ -31,21 +31,28 @@ async def list_open(update: Update, context: BotContext) -> None:
     )
 
 
-async def start_answer(update: Update, context: BotContext) -> None:
-    """ "Answer #n": the admin's next message becomes the answer."""
+async def _pressed_question(update: Update, context: BotContext) -> Question | None:
+    """The question an admin's button names; None for non-admins (forged presses are ignored)."""
     query = update.callback_query
     assert query is not None
     assert query.data is not None
-    svc, t = context.services, context.services.translate
     await query.answer()
-    if not svc.is_admin(query.from_user.id):
-        return
-    question = await svc.hr_queue.get(int(query.data.split(":")[2]))
+    if not context.services.is_admin(query.from_user.id):
+        return None
+    return await context.services.hr_queue.get(int(query.data.split(":")[2]))
+
+
+async def start_answer(update: Update, context: BotContext) -> None:
+    """ "Answer #n": the admin's next message becomes the answer."""
+    svc, t = context.services, context.services.translate
+    question = await _pressed_question(update, context)
+    assert update.effective_user is not None
     if question is None or question.status != "open":
-        await send(update, Reply(t(context.lang, "hr.not_open")))
+        if svc.is_admin(update.effective_user.id):
+            await send(update, Reply(t(context.lang, "hr.not_open")))
         return
     data = {"question": question.id}
-    await svc.dialogs.save(query.from_user.id, Dialog(ANSWER_FLOW, "text", data))
+    await svc.dialogs.save(update.effective_user.id, Dialog(ANSWER_FLOW, "text", data))
     await send(update, views.hr_answer_prompt(t, context.lang, question))
 
 
@@ -67,14 +74,8 @@ async def answer_step(update: Update, context: BotContext, dialog: Dialog) -> No
 
 async def make_draft(update: Update, context: BotContext) -> None:
     """Turn an answered question into a draft knowledge entry file."""
-    query = update.callback_query
-    assert query is not None
-    assert query.data is not None
-    svc, t = context.services, context.services.translate
-    await query.answer()
-    if not svc.is_admin(query.from_user.id):
-        return
-    question = await svc.hr_queue.get(int(query.data.split(":")[2]))
+    t = context.services.translate
+    question = await _pressed_question(update, context)
     if question is None or question.answer is None:
         return
     path = write_draft(question, DRAFTS_DIR)
