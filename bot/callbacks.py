@@ -37,3 +37,6 @@ HR_ANSWER = "hr:answer:{number}"
 HR_ANSWER_PATTERN = r"^hr:answer:(\d{1,9})$"
 HR_DRAFT = "hr:draft:{number}"
 HR_DRAFT_PATTERN = r"^hr:draft:(\d{1,9})$"
+
+DELETE_CONFIRM = "delete:confirm"
+DELETE_PATTERN = r"^delete:confirm$"

@@ -120,6 +120,22 @@ def seed(ctx: click.Context, count: int) -> None:
     click.echo(f"demo data: {result.added} employees added, {result.total} in the database")
 
 
+@cli.command("link-code")
+@click.argument("nip")
+@click.pass_context
+def link_code(ctx: click.Context, nip: str) -> None:
+    """Issue a one-time code that links a Telegram account to NIP (give it to that person)."""
+    from bot.maintenance import issue_link_code
+
+    config = _config(ctx)
+    issued = asyncio.run(issue_link_code(config, nip))
+    if issued is None:
+        _fail("no employee has that NIP")
+    assert issued is not None
+    until = issued.expires_at.astimezone(config.timezone).strftime("%Y-%m-%d %H:%M %Z")
+    click.echo(f"code: {issued.code}  (single use, valid until {until})")
+
+
 @cli.group()
 def content() -> None:
     """Knowledge base content."""

@@ -19,9 +19,18 @@ COMMANDS: tuple[Command, ...] = (
     Command("bahasa", "command.language", aliases=("language",)),
     Command("privasi", "command.privacy", aliases=("privacy",)),
     Command("batal", "command.cancel", aliases=("cancel",)),
+    Command("daftar", "command.link", aliases=("link",)),
+    Command("profil", "command.profile", aliases=("profile",)),
+    Command("kompetensi", "command.competency", aliases=("competency",)),
+    Command("pelatihan", "command.training", aliases=("training",)),
+    Command("karier", "command.career", aliases=("career",)),
+    Command("keluar", "command.unlink", aliases=("unlink",)),
+    Command("hapus_data", "command.delete", aliases=("delete_data",)),
     Command("admin", "command.admin", admin=True),
     Command("pertanyaan", "command.questions", admin=True),
     Command("muat_ulang", "command.reload", admin=True),
+    Command("kode_tautan", "command.link_code", admin=True),
+    Command("profil_pegawai", "command.employee_profile", admin=True),
 )
 
 

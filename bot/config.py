@@ -69,6 +69,7 @@ class Config:
     timezone: ZoneInfo
     knowledge: KnowledgeConfig
     dialog_ttl_minutes: int
+    link_code_hours: int
     sweep_minutes: int
     console_files_dir: Path
     console_user_id: int
@@ -118,6 +119,7 @@ def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = 
         timezone=_timezone(r),
         knowledge=_knowledge(r),
         dialog_ttl_minutes=_positive(r, "dialog.state_ttl_minutes", 1440),
+        link_code_hours=_positive(r, "linking.code_hours", 72),
         sweep_minutes=_positive(r, "scheduler.sweep_minutes", 5),
         console_files_dir=path.parent / r.get("console.files_dir", str, "data/console_files"),
         console_user_id=_positive(r, "console.user_id", 900000001),

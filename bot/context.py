@@ -14,6 +14,8 @@ from bot.handoff import HandoffService
 from bot.hr_queue import HrQueue
 from bot.i18n import Translator
 from bot.knowledge import Knowledge, Thresholds
+from bot.linking import LinkService
+from bot.profile import ProfileService
 from bot.ratings import RatingService
 from bot.users import UserInfo, UserService
 from db.session import SessionFactory, create_engine, session_factory
@@ -35,6 +37,8 @@ class Services:
     knowledge: Knowledge
     ratings: RatingService
     hr_queue: HrQueue
+    links: LinkService
+    profiles: ProfileService
 
     @classmethod
     def create(cls, config: Config) -> Services:
@@ -59,6 +63,8 @@ class Services:
             ),
             ratings=RatingService(sessions),
             hr_queue=HrQueue(sessions),
+            links=LinkService(sessions, config.link_code_hours),
+            profiles=ProfileService(sessions),
         )
 
     def is_admin(self, user_id: int) -> bool:

@@ -96,6 +96,7 @@ class DemoEmployee:
     education: str
     ratings: dict[int, str] = field(default_factory=dict)
     competencies: dict[str, tuple[int, date]] = field(default_factory=dict)
+    hours: dict[int, int] = field(default_factory=dict)
 
 
 def generate(count: int) -> list[DemoEmployee]:
@@ -152,6 +153,7 @@ def _employee(rng: random.Random, tier: str, unit_code: str, index: int) -> Demo
         education=education,
         ratings={year: rng.choice(PREDICATES) for year in (2023, 2024, 2025)},
         competencies=_competencies(rng, tier),
+        hours={2025: rng.randint(8, 48), 2026: rng.randint(0, 36)},
     )
 
 

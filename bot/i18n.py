@@ -12,6 +12,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from bot.config import LANGUAGES
 
@@ -65,6 +66,10 @@ class Translator:
             value = value.astimezone(self.timezone).date()
         pattern = "EEEE, d MMMM y" if with_weekday else "d MMMM y"
         return str(babel_format_date(value, pattern, locale=BABEL_LOCALES[lang]))
+
+    def number(self, value: float, lang: str) -> str:
+        """A number as the language writes it ("12,5" in Indonesian)."""
+        return str(format_decimal(value, format="#,##0.##", locale=BABEL_LOCALES[lang]))
 
     def effective(self, value: str, lang: str) -> str:
         """An entry's ``effective`` value ("2025-10-01", "2025-10" or "2025") as words."""

@@ -90,6 +90,10 @@ class Knowledge:
         log.info("content reloaded: %d entries", len(self._version.base.entries))
         return []
 
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._version.lexicon
+
     def language_of(self, question: str) -> str:
         return "en" if looks_english(question, self._version.lexicon) else "id"
 

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from bot import catalog, demo
 from bot.config import Config
+from bot.linking import IssuedCode, LinkService
 from db import repositories as repo
 from db.migrate import current_revision, upgrade
 from db.session import SessionFactory, create_engine, session_factory
@@ -37,6 +38,18 @@ async def seed_demo(config: Config, count: int = 360) -> SeedResult:
         await engine.dispose()
 
 
+async def issue_link_code(config: Config, nip: str) -> IssuedCode | None:
+    """A linking code for an NIP, issued from the command line (audited with no actor)."""
+    engine = create_engine(config.database_url)
+    try:
+        await upgrade(engine)
+        return await LinkService(session_factory(engine), config.link_code_hours).issue_code(
+            nip, None
+        )
+    finally:
+        await engine.dispose()
+
+
 async def seed(sessions: SessionFactory, count: int) -> SeedResult:
     """Add the first ``count`` demo employees, skipping NIPs already present; one transaction."""
     people = demo.generate(count)
@@ -63,13 +76,21 @@ async def seed(sessions: SessionFactory, count: int) -> SeedResult:
                 for code, (level, assessed) in p.competencies.items()
             ],
         )
+        await repo.insert_hours(
+            session,
+            [
+                {"employee_id": ids[p.nip], "year": year, "hours": hours}
+                for p in new
+                for year, hours in p.hours.items()
+            ],
+        )
         total = await repo.count_employees(session)
     return SeedResult(added=len(new), total=total)
 
 
 def _employee_row(person: demo.DemoEmployee, unit_ids: dict[str, int]) -> dict[str, object]:
     row = asdict(person)
-    for key in ("ratings", "competencies", "unit_code"):
+    for key in ("ratings", "competencies", "unit_code", "hours"):
         row.pop(key)
     row["unit_id"] = unit_ids[person.unit_code]
     return row

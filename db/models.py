@@ -153,3 +153,53 @@ class AnswerRating(Base):
     entry_id: Mapped[str] = mapped_column(String(60), index=True)
     rating: Mapped[int] = mapped_column(SmallInteger)
     rated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DevelopmentHours(Base):
+    """Competency-development hours (JP) an employee completed in a year."""
+
+    __tablename__ = "development_hours"
+    __table_args__ = (UniqueConstraint("employee_id", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    hours: Mapped[int] = mapped_column(SmallInteger)
+
+
+class LinkCode(Base):
+    """A one-time code HR issued for an NIP; only its hash is kept."""
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LinkAttempt(Base):
+    """A failed attempt to link an account, for the per-account and per-NIP limits."""
+
+    __tablename__ = "link_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    nip: Mapped[str] = mapped_column(String(18), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class AuditEntry(Base):
+    """Who did what to whose data: admin views of a person, codes issued, imports."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    employee_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

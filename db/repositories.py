@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import CompetencyScore, Employee, PerformanceRating, Unit
+from db.models import CompetencyScore, DevelopmentHours, Employee, PerformanceRating, Unit
 
 # Rows per INSERT: under SQLite's limit of bound parameters, big enough to be fast.
 CHUNK = 500
@@ -67,6 +67,12 @@ async def insert_competencies(session: AsyncSession, rows: Sequence[dict[str, An
     """Bulk-insert competency levels."""
     for start in range(0, len(rows), CHUNK):
         await session.execute(insert(CompetencyScore), list(rows[start : start + CHUNK]))
+
+
+async def insert_hours(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk-insert yearly development hours."""
+    for start in range(0, len(rows), CHUNK):
+        await session.execute(insert(DevelopmentHours), list(rows[start : start + CHUNK]))
 
 
 async def count_employees(session: AsyncSession) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from telegram.ext import Application
 
 from bot.config import Config
-from handlers import admin, errors, fallback, handoff, hr, knowledge, start, users
+from handlers import admin, errors, fallback, handoff, hr, knowledge, personal, start, users
 from handlers.fallback import FlowStep
 
 
@@ -27,5 +27,7 @@ def register_all(
     handoff.register(app)
     knowledge.register(app)
     hr.register(app, config)
-    fallback.register(app, {**knowledge.FLOWS, **hr.FLOWS, **(flows or {})})
+    personal.register(app, config)
+    product_flows = {**knowledge.FLOWS, **hr.FLOWS, **personal.FLOWS}
+    fallback.register(app, {**product_flows, **(flows or {})})
     errors.register(app)

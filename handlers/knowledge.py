@@ -9,6 +9,8 @@ from bot import callbacks, views
 from bot.context import BotContext
 from bot.dialogs import Dialog
 from bot.knowledge import NO_MATCH
+from bot.self_questions import personal_command
+from handlers import personal
 from handlers.common import send
 
 COMPOSE_FLOW = "handoff_compose"
@@ -18,6 +20,10 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     """Answer free text from the knowledge base; unanswerable questions are offered to HR."""
     assert update.effective_user is not None
     svc = context.services
+    command = personal_command(text, svc.knowledge.lexicon)
+    if command and await svc.links.linked_employee_id(update.effective_user.id) is not None:
+        await personal.COMMANDS[command](update, context)
+        return
     lang = svc.knowledge.language_of(text) if len(text.split()) > 2 else context.lang
     result = svc.knowledge.ask(text, lang)
     if result.status == NO_MATCH:

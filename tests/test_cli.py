@@ -156,3 +156,16 @@ def test_content_check_passes_on_the_shipped_content(tmp_path: Path) -> None:
     result = run(["content", "check"], tmp_path)
     assert result.returncode == 0
     assert "content ok" in result.stdout
+
+
+def test_link_code_issues_a_code_that_links_in_the_console(tmp_path: Path) -> None:
+    person = demo.generate(360)[12]
+    run(["demo", "seed"], tmp_path)
+    issued = run(["link-code", person.nip], tmp_path)
+    code = issued.stdout.split("code: ")[1].split()[0]
+    chat = run(["chat"], tmp_path, stdin=f"/start\n#1\n/daftar\n{person.nip}\n{code}\n/profil\n")
+    unknown = run(["link-code", "199001012020011999"], tmp_path)
+    assert issued.returncode == 0
+    assert person.name in chat.stdout
+    assert person.nip in chat.stdout.rsplit("NIP:", 1)[1]
+    assert unknown.returncode == 2

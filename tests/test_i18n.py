@@ -15,11 +15,18 @@ from bot.commands import COMMANDS
 from bot.config import LANGUAGES
 from bot.i18n import LOCALES_DIR, Translator, load_catalog, pick_language
 from bot.refusals import Refusals
+from bot.views import LEVEL_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_USE = re.compile(r"""\bt\(\s*[\w.]+,\s*(?:f?)["']([a-z_][a-z0-9_.{}]*)["']""")
 T = Translator(ZoneInfo("Asia/Jakarta"))
-PLACEHOLDER_VALUES = {"code": LANGUAGES, "category": Refusals.load().names}
+PLACEHOLDER_VALUES = {
+    "code": LANGUAGES,
+    "category": Refusals.load().names,
+    "value": LEVEL_KEYS,
+    "v": ("education", "age", "prior", "service"),
+    "report.category": ("memenuhi", "masih_memenuhi", "kurang"),
+}
 
 
 def _messages(lang: str) -> dict[str, str]:
@@ -27,8 +34,13 @@ def _messages(lang: str) -> dict[str, str]:
         return {str(m.id): str(m.string) for m in read_po(handle) if m.id}
 
 
+LITERAL_KEY = re.compile(r'(?:Finding\(|gaps\.append\()\s*"([a-z_]+\.[a-z_.]+)"')
+
+
 def _keys_in_code() -> set[str]:
     keys: set[str] = set()
+    for path in (ROOT / "bot" / "eligibility.py", ROOT / "bot" / "profile.py"):
+        keys.update(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
     for path in [*ROOT.glob("bot/*.py"), *ROOT.glob("handlers/*.py")]:
         for key in KEY_USE.findall(path.read_text(encoding="utf-8")):
             if "{" in key:  # f-string key: expand over what the placeholder can be

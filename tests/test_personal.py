@@ -1,0 +1,220 @@
+"""Linking an account to an NIP and the personal commands, on a real database and over Telegram."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import demo
+from bot.config import Config
+from bot.context import Services
+from bot.linking import MAX_FAILURES, LinkResult
+from bot.maintenance import seed
+from db.base import utcnow
+from db.models import AuditEntry, Employee, LinkCode, TelegramLink, User
+from tests.bot_harness import for_mode, press, reply_to, running_bot, services
+from tests.conftest import ADMIN_ID
+from tests.fake_bot_api import FakeBotApi
+
+PEOPLE = demo.generate(40)
+ASN = 5001
+
+
+async def test_a_code_links_once_and_is_stored_only_as_a_hash(services: Services) -> None:
+    await seed(services.sessions, 40)
+    person = PEOPLE[2]
+    issued = await services.links.issue_code(person.nip, ADMIN_ID)
+    assert issued is not None
+    first = await services.links.link(ASN, person.nip, issued.code.lower())
+    again = await services.links.link(ASN + 1, person.nip, issued.code)
+    async with services.sessions() as session:
+        stored = (await session.scalars(select(LinkCode))).one()
+    assert first == (LinkResult.LINKED, person.name)
+    assert again == (LinkResult.INVALID, None)
+    assert issued.code.replace("-", "") not in stored.code_hash
+    assert await services.links.issue_code("199001012020011999", ADMIN_ID) is None
+
+
+async def test_expired_codes_and_codes_of_another_nip_fail(services: Services) -> None:
+    await seed(services.sessions, 40)
+    issued = await services.links.issue_code(PEOPLE[3].nip, ADMIN_ID)
+    assert issued is not None
+    assert (await services.links.link(ASN, PEOPLE[4].nip, issued.code))[0] is LinkResult.INVALID
+    async with services.sessions() as session, session.begin():
+        row = (await session.scalars(select(LinkCode))).one()
+        row.expires_at = utcnow() - timedelta(seconds=1)
+    assert (await services.links.link(ASN, PEOPLE[3].nip, issued.code))[0] is LinkResult.INVALID
+
+
+async def test_failures_are_limited_per_account_and_per_nip(services: Services) -> None:
+    await seed(services.sessions, 40)
+    target = PEOPLE[5].nip
+    issued = await services.links.issue_code(target, ADMIN_ID)
+    assert issued is not None
+    for attempt in range(MAX_FAILURES):
+        assert (await services.links.link(ASN + attempt, target, "WRONG-CODE"))[0] is (
+            LinkResult.INVALID
+        )
+    # The NIP is now locked for everyone, even with the right code; an unknown NIP answers
+    # exactly like a known one.
+    assert (await services.links.link(ASN + 99, target, issued.code))[0] is LinkResult.RATE_LIMITED
+    unknown = await services.links.link(ASN + 98, "199001012020011999", "WRONG-CODE")
+    assert unknown == (LinkResult.INVALID, None)
+
+
+async def test_a_new_link_ends_the_old_one(services: Services) -> None:
+    await seed(services.sessions, 40)
+    target = PEOPLE[6].nip
+    for user in (ASN, ASN + 1):
+        issued = await services.links.issue_code(target, ADMIN_ID)
+        assert issued is not None
+        await services.links.link(user, target, issued.code)
+    async with services.sessions() as session:
+        links = (await session.scalars(select(TelegramLink))).all()
+    assert [link.user_id for link in links] == [ASN + 1]
+
+
+@pytest.fixture
+def bot_config(make_config: Callable[..., Config], fake_api: FakeBotApi) -> Config:
+    return for_mode(make_config(fake_api), "polling")
+
+
+async def test_linking_in_telegram_then_personal_commands(
+    bot_config: Config, fake_api: FakeBotApi
+) -> None:
+    person = PEOPLE[7]
+    async with running_bot(bot_config) as app:
+        svc = services(app)
+        await seed(svc.sessions, 40)
+        issued = await reply_to(fake_api, ADMIN_ID, f"/kode_tautan {person.nip}")
+        code = issued.params["text"].split("<code>")[1].split("</code>")[0]
+        greeting = await reply_to(fake_api, ASN, "/start")
+        await press(fake_api, ASN, greeting, "menu:consent")
+        await reply_to(fake_api, ASN, "/daftar")
+        await reply_to(fake_api, ASN, person.nip[:8] + " " + person.nip[8:])
+        linked = await reply_to(fake_api, ASN, code)
+        profile = await reply_to(fake_api, ASN, "/profil")
+        competency = await reply_to(fake_api, ASN, "/kompetensi")
+        career = await reply_to(fake_api, ASN, "/karier")
+        training = await reply_to(fake_api, ASN, "/pelatihan")
+    assert (
+        "198" not in issued.params["text"].split("<code>")[0][-30:] or "*" in issued.params["text"]
+    )
+    assert person.name in linked.params["text"]
+    assert person.nip in profile.params["text"]
+    assert person.grade in profile.params["text"]
+    assert (
+        "Job Person Match" in competency.params["text"]
+        or "belum memiliki" in (competency.params["text"])
+    )
+    assert "Pensiun" in career.params["text"]
+    assert "JP" in training.params["text"]
+
+
+async def test_personal_commands_need_a_link(bot_config: Config, fake_api: FakeBotApi) -> None:
+    async with running_bot(bot_config):
+        reply = await reply_to(fake_api, ASN, "/karier")
+    assert "/daftar" in reply.params["text"]
+
+
+async def test_linking_needs_consent_and_survives_a_restart(
+    bot_config: Config, fake_api: FakeBotApi
+) -> None:
+    person = PEOPLE[8]
+    async with running_bot(bot_config) as app:
+        svc = services(app)
+        await seed(svc.sessions, 40)
+        issued = await svc.links.issue_code(person.nip, ADMIN_ID)
+        assert issued is not None
+        refused = await reply_to(fake_api, ASN, "/daftar")
+        await svc.users.give_consent(ASN)
+        await reply_to(fake_api, ASN, "/daftar")
+        await reply_to(fake_api, ASN, person.nip)
+    async with running_bot(bot_config):
+        linked = await reply_to(fake_api, ASN, issued.code)
+    assert "Pemberitahuan privasi" in refused.params["text"]
+    assert person.name in linked.params["text"]
+
+
+async def test_unlink_and_delete_chat_data_keep_the_employee_record(
+    bot_config: Config, fake_api: FakeBotApi
+) -> None:
+    person = PEOPLE[9]
+    async with running_bot(bot_config) as app:
+        svc = services(app)
+        await seed(svc.sessions, 40)
+        from bot.linking import link_directly
+
+        await svc.users.touch(ASN, "id")
+        await link_directly(svc.sessions, ASN, person.nip)
+        unlinked = await reply_to(fake_api, ASN, "/keluar")
+        await link_directly(svc.sessions, ASN, person.nip)
+        await svc.ratings.rate(ASN, "kp-kgb", -1)
+        ask = await reply_to(fake_api, ASN, "/hapus_data")
+        done = await press(fake_api, ASN, ask, fake_api.buttons(ask)[0][1])
+        async with svc.sessions() as session:
+            user = await session.get(User, ASN)
+            links = await session.scalar(select(func.count()).select_from(TelegramLink))
+            employee = await session.scalar(select(Employee).where(Employee.nip == person.nip))
+    assert "dilepas" in unlinked.params["text"]
+    assert "UU 20/2023" in ask.params["text"]
+    assert "dihapus" in done.params["text"]
+    assert (user, links) == (None, 0)
+    assert employee is not None
+
+
+async def test_an_admin_view_is_masked_and_audited(
+    bot_config: Config, fake_api: FakeBotApi
+) -> None:
+    person = PEOPLE[10]
+    async with running_bot(bot_config) as app:
+        svc = services(app)
+        await seed(svc.sessions, 40)
+        view = await reply_to(fake_api, ADMIN_ID, f"/profil_pegawai {person.nip}")
+        async with svc.sessions() as session:
+            audit = (await session.scalars(select(AuditEntry))).all()
+    assert person.nip not in view.params["text"]
+    assert person.nip[-3:] in view.params["text"]
+    assert [(a.actor_id, a.action) for a in audit] == [(ADMIN_ID, "admin_view_profile")]
+
+
+@pytest.mark.parametrize(
+    ("question", "command"),
+    [
+        ("kapan sy naik pangkat?", "karier"),
+        ("JPM sy brp?", "kompetensi"),
+        ("kapan saya pensiun ya", "karier"),
+        ("pelatihan apa yang cocok buat saya?", "pelatihan"),
+        ("when will I be promoted?", "karier"),
+        ("lihat profil saya", "profil"),
+        ("berapa angka kredit sy sekarang", "karier"),
+        ("syarat kp reguler apa saja?", None),
+        ("berapa batas usia pensiun pns", None),
+    ],
+)
+def test_questions_about_oneself_go_to_the_personal_answers(
+    question: str, command: str | None
+) -> None:
+    from bot.normalize import Lexicon
+    from bot.self_questions import personal_command
+
+    assert personal_command(question, Lexicon.load()) == command
+
+
+async def test_a_linked_user_asking_about_themselves_gets_their_own_answer(
+    bot_config: Config, fake_api: FakeBotApi
+) -> None:
+    person = PEOPLE[11]
+    async with running_bot(bot_config) as app:
+        svc = services(app)
+        await seed(svc.sessions, 40)
+        general = await reply_to(fake_api, ASN, "kapan sy naik pangkat?")
+        from bot.linking import link_directly
+
+        await link_directly(svc.sessions, ASN, person.nip)
+        own = await reply_to(fake_api, ASN, "kapan sy naik pangkat?")
+    assert "Karier Anda" not in general.params["text"]
+    assert "Karier Anda" in own.params["text"]
