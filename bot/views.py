@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date, datetime
 
-from bot import callbacks, catalog
+from bot import callbacks, catalog, charts
 from bot import nip as nip_module
 from bot.config import LANGUAGES
 from bot.eligibility import Finding
@@ -324,6 +324,17 @@ def competencies(t: Translator, lang: str, report: CompetencyReport) -> Reply:
     if report.typical_standard:
         lines.append(t(lang, "competency.typical"))
     return Reply("\n".join(lines))
+
+
+def competency_chart(t: Translator, lang: str, report: CompetencyReport) -> bytes:
+    """The radar chart of actual against required levels."""
+    names = {c.code: (c.name_en if lang == "en" else c.name_id) for c in catalog.competencies()}
+    return charts.radar(
+        [names[r.code] for r in report.rows],
+        [float(r.actual or 0) for r in report.rows],
+        [float(r.required) for r in report.rows],
+        (t(lang, "competency.actual"), t(lang, "competency.required")),
+    )
 
 
 def training(t: Translator, lang: str, advice: TrainingAdvice) -> Reply:

@@ -44,8 +44,12 @@ async def show_profile(update: Update, context: BotContext) -> None:
 
 async def show_competencies(update: Update, context: BotContext) -> None:
     if (p := await _own_profile(update, context)) is not None:
+        t, lang = context.services.translate, context.lang
         report = profile.competency_report(p)
-        await send(update, views.competencies(context.services.translate, context.lang, report))
+        await send(update, views.competencies(t, lang, report))
+        if report.jpm is not None and update.effective_chat is not None:
+            png = views.competency_chart(t, lang, report)
+            await update.effective_chat.send_photo(png, caption=t(lang, "competency.chart"))
 
 
 async def show_training(update: Update, context: BotContext) -> None:

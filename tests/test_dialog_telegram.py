@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from telegram import Update
 
+from bot.commands import COMMANDS
 from bot.config import Config
 from bot.context import BotContext
 from bot.dialogs import Dialog
@@ -54,7 +55,14 @@ async def test_command_menu_is_published_per_language_and_for_admins(
     default = fake_api.commands[(json.dumps({"type": "default"}), "")]
     english = fake_api.commands[(json.dumps({"type": "default"}), "en")]
     admin = fake_api.commands[(json.dumps({"chat_id": ADMIN_ID, "type": "chat"}), "")]
-    assert [c["command"] for c in default] == ["start", "bantuan", "bahasa", "privasi", "batal"]
+    assert [c["command"] for c in default] == [c.name for c in COMMANDS if not c.admin]
+    assert [c["command"] for c in default][:5] == [
+        "start",
+        "bantuan",
+        "bahasa",
+        "privasi",
+        "batal",
+    ]
     assert default[0]["description"] == "Mulai dan menu utama"
     assert english[0]["description"] == "Start and main menu"
     assert "admin" in [c["command"] for c in admin]

@@ -218,3 +218,19 @@ async def test_a_linked_user_asking_about_themselves_gets_their_own_answer(
         own = await reply_to(fake_api, ASN, "kapan sy naik pangkat?")
     assert "Karier Anda" not in general.params["text"]
     assert "Karier Anda" in own.params["text"]
+
+
+async def test_the_competency_chart_arrives_as_a_picture_in_the_console(config: Config) -> None:
+    from bot.console import ConsoleChat
+    from bot.linking import link_directly
+
+    person = next(p for p in PEOPLE if p.competencies)
+    async with ConsoleChat(config) as chat:
+        await seed(chat.services.sessions, 40)
+        await link_directly(chat.services.sessions, config.console_user_id, person.nip)
+        sent = await chat.say("/kompetensi")
+    text, photo = sent
+    assert "Job Person Match" in text.text
+    assert photo.file is not None
+    assert photo.file.read_bytes().startswith(b"\x89PNG")
+    assert "biru" in photo.text

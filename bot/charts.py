@@ -1,0 +1,47 @@
+"""Charts as PNG bytes, drawn without a screen (matplotlib's Agg backend)."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt
+
+
+def radar(
+    labels: list[str], actual: list[float], required: list[float], legend: tuple[str, str]
+) -> bytes:
+    """A radar chart of actual against required levels (1-5), as PNG."""
+    angles = [2 * math.pi * i / len(labels) for i in range(len(labels))]
+    closed = [*angles, angles[0]]
+    figure = plt.figure(figsize=(6, 6), dpi=100)
+    try:
+        axes = figure.add_subplot(polar=True)
+        axes.plot(closed, [*required, required[0]], color="#c0392b", linewidth=2, label=legend[1])
+        axes.fill(closed, [*required, required[0]], color="#c0392b", alpha=0.08)
+        axes.plot(closed, [*actual, actual[0]], color="#2471a3", linewidth=2, label=legend[0])
+        axes.fill(closed, [*actual, actual[0]], color="#2471a3", alpha=0.25)
+        axes.set_xticks(angles, [_wrap(label) for label in labels], fontsize=8)
+        axes.set_ylim(0, 5)
+        axes.set_yticks([1, 2, 3, 4, 5])
+        axes.legend(loc="upper right", bbox_to_anchor=(1.15, 1.12), fontsize=8)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)
+
+
+def _wrap(label: str, width: int = 14) -> str:
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line])
