@@ -136,6 +136,38 @@ def link_code(ctx: click.Context, nip: str) -> None:
     click.echo(f"code: {issued.code}  (single use, valid until {until})")
 
 
+@cli.command("import")
+@click.argument("kind", type=click.Choice(["employees", "competencies", "training"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the problems as a CSV file here.")  # fmt: skip
+@click.pass_context
+def import_(ctx: click.Context, /, kind: str, file: Path, report: Path | None) -> None:
+    """Import a CSV or XLSX file: every row is checked first; one bad row rejects the file."""
+    from bot import importing
+    from bot.maintenance import import_file
+
+    content = file.read_bytes()
+    total = content.count(b"\n") or None
+    with click.progressbar(
+        length=total or 1, label=f"checking {file.name}", file=sys.stderr
+    ) as bar:
+        applied = asyncio.run(import_file(_config(ctx), kind, content, file.name, bar.update))
+    if applied.errors:
+        click.echo(f"{file.name} rejected, nothing was written: {len(applied.errors)} problem(s)")
+        for error in applied.errors[:50]:
+            click.echo(
+                f"  row {error.row}, column {error.column}, value {error.value!r}: {error.reason}"
+            )
+        if len(applied.errors) > 50:
+            click.echo(f"  ... and {len(applied.errors) - 50} more")
+        if report is not None:
+            report.write_bytes(importing.report_csv(list(applied.errors)))
+            click.echo(f"report: {report}")
+        sys.exit(1)
+    click.echo(f"{file.name} imported: {applied.inserted} new, {applied.updated} updated")
+
+
 @cli.group()
 def content() -> None:
     """Knowledge base content."""

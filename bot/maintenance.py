@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
-from bot import catalog, demo
+from bot import catalog, demo, importing
 from bot.config import Config
+from bot.imports import Applied, apply
 from bot.linking import IssuedCode, LinkService
 from db import repositories as repo
 from db.migrate import current_revision, upgrade
@@ -46,6 +49,24 @@ async def issue_link_code(config: Config, nip: str) -> IssuedCode | None:
         return await LinkService(session_factory(engine), config.link_code_hours).issue_code(
             nip, None
         )
+    finally:
+        await engine.dispose()
+
+
+async def import_file(
+    config: Config,
+    kind: str,
+    content: bytes,
+    filename: str,
+    progress: Callable[[int], None] | None = None,
+) -> Applied:
+    """Check a spreadsheet and, when every row is valid, apply it in one transaction."""
+    today = datetime.now(config.timezone).date()
+    parsed = importing.parse(content, filename, kind, today, progress)
+    engine = create_engine(config.database_url)
+    try:
+        await upgrade(engine)
+        return await apply(session_factory(engine), parsed, None)
     finally:
         await engine.dispose()
 

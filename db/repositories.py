@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import CompetencyScore, DevelopmentHours, Employee, PerformanceRating, Unit
@@ -88,3 +88,44 @@ def competency_row(employee_id: int, code: str, level: int, assessed: date) -> d
         "level": level,
         "assessed_on": assessed,
     }
+
+
+async def nip_ids(session: AsyncSession, nips: Sequence[str]) -> dict[str, int]:
+    """NIP -> employee id for the NIPs that exist."""
+    found: dict[str, int] = {}
+    for start in range(0, len(nips), CHUNK):
+        chunk = nips[start : start + CHUNK]
+        result = await session.execute(
+            select(Employee.nip, Employee.id).where(Employee.nip.in_(chunk))
+        )
+        found.update({nip: id_ for nip, id_ in result})
+    return found
+
+
+async def update_employees(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Update existing employees by id (each row has ``id`` and the new values)."""
+    for start in range(0, len(rows), CHUNK):
+        await session.execute(update(Employee), list(rows[start : start + CHUNK]))
+
+
+async def replace_yearly(
+    session: AsyncSession, model: type[Any], rows: Sequence[dict[str, Any]]
+) -> None:
+    """Upsert (employee_id, year) rows of ratings or hours: delete those pairs, insert anew."""
+    pairs = sorted({(r["employee_id"], r["year"]) for r in rows})
+    for start in range(0, len(pairs), CHUNK):
+        chunk = pairs[start : start + CHUNK]
+        await session.execute(
+            delete(model).where(tuple_(model.employee_id, model.year).in_(chunk))
+        )
+    for start in range(0, len(rows), CHUNK):
+        await session.execute(insert(model), list(rows[start : start + CHUNK]))
+
+
+async def replace_competencies(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Upsert competency levels by (employee, competency)."""
+    pairs = sorted({(r["employee_id"], r["competency"]) for r in rows})
+    key = tuple_(CompetencyScore.employee_id, CompetencyScore.competency)
+    for start in range(0, len(pairs), CHUNK):
+        await session.execute(delete(CompetencyScore).where(key.in_(pairs[start : start + CHUNK])))
+    await insert_competencies(session, rows)

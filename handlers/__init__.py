@@ -11,7 +11,18 @@ from collections.abc import Mapping
 from telegram.ext import Application
 
 from bot.config import Config
-from handlers import admin, errors, fallback, handoff, hr, knowledge, personal, start, users
+from handlers import (
+    admin,
+    errors,
+    fallback,
+    handoff,
+    hr,
+    imports,
+    knowledge,
+    personal,
+    start,
+    users,
+)
 from handlers.fallback import FlowStep
 
 
@@ -28,6 +39,7 @@ def register_all(
     knowledge.register(app)
     hr.register(app, config)
     personal.register(app, config)
+    imports.register(app, config)
     product_flows = {**knowledge.FLOWS, **hr.FLOWS, **personal.FLOWS}
     fallback.register(app, {**product_flows, **(flows or {})})
     errors.register(app)

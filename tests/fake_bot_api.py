@@ -50,6 +50,7 @@ class FakeBotApi:
         self.token = token
         self.calls: list[Call] = []
         self.blocked: set[int] = set()
+        self.files: dict[str, bytes] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook_url = ""
         self.webhook_secret = ""
@@ -68,7 +69,10 @@ class FakeBotApi:
     async def start(self) -> None:
         sockets = bind_sockets(0, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
-        app = Application([(r"/(file/)?bot([^/]+)/([A-Za-z]+)", _Handler, {"api": self})])
+        app = Application([
+            (r"/file/bot([^/]+)/documents/(\w+)", _FileHandler, {"api": self}),
+            (r"/(file/)?bot([^/]+)/([A-Za-z]+)", _Handler, {"api": self}),
+        ])  # fmt: skip
         self._server = HTTPServer(app)
         self._server.add_sockets(sockets)
 
@@ -118,6 +122,22 @@ class FakeBotApi:
             "data": data,
         }
         return await self.push_update({"callback_query": query})
+
+    async def send_document(
+        self, user_id: int, content: bytes, filename: str, caption: str = ""
+    ) -> int:
+        """The user sends a file; the bot can fetch it with getFile like from Telegram."""
+        file_id = f"doc{len(self.files) + 1}"
+        self.files[file_id] = content
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"}, "from": self.user(user_id),
+            "document": {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                         "file_name": filename, "file_size": len(content)},
+        }  # fmt: skip
+        if caption:
+            message["caption"] = caption
+        return await self.push_update({"message": message})
 
     async def push_update(self, body: dict[str, Any]) -> int:
         update = {"update_id": next(self._update_ids), **body}
@@ -263,6 +283,14 @@ class FakeBotApi:
         document = {"file_id": "doc1", "file_unique_id": "u2", "file_name": "file"}
         return self._message(params, document=document, caption=params.get("caption"))
 
+    async def api_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        size = len(self.files[file_id])
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size,
+                "file_path": f"documents/{file_id}"}  # fmt: skip
+
     async def api_answercallbackquery(self, _: dict[str, Any]) -> bool:
         return True
 
@@ -334,3 +362,15 @@ class _Handler(RequestHandler):
 
     async def get(self, file: str | None, token: str, method: str) -> None:
         await self._serve(file, token, method)
+
+
+class _FileHandler(RequestHandler):
+    def initialize(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    async def get(self, token: str, file_id: str) -> None:
+        if token != self.api.token or file_id not in self.api.files:
+            self.set_status(404)
+            self.finish()
+            return
+        self.finish(self.api.files[file_id])

@@ -1,0 +1,373 @@
+"""Reading HR spreadsheets (CSV or XLSX) and checking every row before anything is written.
+
+One bad row rejects the whole file: the report lists every problem by row, column and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from bot import catalog, nip
+from bot.ranks import PNS_GRADES
+
+KINDS = ("employees", "competencies", "training")
+PPPK_GRADES = (
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
+    "XV", "XVI", "XVII",
+)  # fmt: skip
+BAD_POSITION = "use JPT Utama/Madya/Pratama, Administrator, Pengawas, Pelaksana or Fungsional"
+BAD_LEVEL = "a functional position needs its jenjang (Ahli Pertama ... Penyelia)"
+UNKNOWN_NIP = "no employee has this NIP; import employees first"
+_DATE_FORMATS = (
+    (re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})"), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"), (3, 2, 1)),
+)
+PREDICATES = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
+POSITION_TYPES = {
+    "jpt utama": "jpt_utama", "jpt madya": "jpt_madya", "jpt pratama": "jpt_pratama",
+    "jabatan pimpinan tinggi utama": "jpt_utama", "jabatan pimpinan tinggi madya": "jpt_madya",
+    "jabatan pimpinan tinggi pratama": "jpt_pratama", "administrator": "administrator",
+    "pengawas": "pengawas", "pelaksana": "pelaksana", "fungsional": "fungsional",
+    "jabatan fungsional": "fungsional", "jf": "fungsional", "jft": "fungsional",
+    "jabatan pelaksana": "pelaksana", "jfu": "pelaksana",
+}  # fmt: skip
+LEVELS = {
+    "pemula": "pemula", "terampil": "terampil", "mahir": "mahir", "penyelia": "penyelia",
+    "ahli pertama": "ahli_pertama", "ahli muda": "ahli_muda", "ahli madya": "ahli_madya",
+    "ahli utama": "ahli_utama",
+}  # fmt: skip
+EDUCATION = {
+    "sd": "SD", "smp": "SMP", "sltp": "SMP", "sma": "SMA", "slta": "SMA", "smk": "SMA",
+    "d1": "D1", "d-i": "D1", "d2": "D2", "d-ii": "D2", "d3": "D3", "d-iii": "D3", "diii": "D3",
+    "d4": "D4", "d-iv": "D4", "div": "D4", "s1": "S1", "s-1": "S1", "s2": "S2", "s-2": "S2",
+    "s3": "S3", "s-3": "S3",
+}  # fmt: skip
+_SKP_COLUMN = re.compile(r"^(predikat)?skp(\d{4})$")
+_JP_COLUMN = re.compile(r"^(jp|jampelajaran)(\d{4})$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Parsed:
+    """Valid rows as plain values, or the problems that stop the import."""
+
+    kind: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[\s._\-/]+", "", header.strip().lower())
+
+
+@cache
+def accepted_headers(kind: str) -> dict[str, tuple[str, ...]]:
+    """Field name -> the column names accepted for it, for one kind of file."""
+    data = tomllib.loads((catalog.CONTENT_DIR / "import_headers.toml").read_text("utf-8"))
+    return {fieldname: tuple(names) for fieldname, names in data[kind].items()}
+
+
+@cache
+def header_names(kind: str) -> dict[str, str]:
+    """Normalised accepted header -> field name, for one kind of file."""
+    return {_key(n): f for f, names in accepted_headers(kind).items() for n in names}
+
+
+def read_table(content: bytes, filename: str) -> tuple[list[str], Iterator[list[Any]]]:
+    """Headers and data rows of a CSV (comma or semicolon) or XLSX file."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(content)
+    text = content.decode("utf-8-sig", errors="replace")
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    headers = next(reader, [])
+    return headers, (list(row) for row in reader)
+
+
+def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[list[Any]]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    headers = [str(h or "") for h in next(rows, ())]
+    return headers, (list(row) for row in rows)
+
+
+def parse(
+    content: bytes,
+    filename: str,
+    kind: str,
+    today: date,
+    progress: Callable[[int], None] | None = None,
+) -> Parsed:
+    """Check every row of one file; nothing is written here."""
+    result = Parsed(kind)
+    headers, rows = read_table(content, filename)
+    columns = _columns(headers, kind, result)
+    if result.errors:
+        return result
+    check = {"employees": _employee, "competencies": _competency, "training": _training}[kind]
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(rows, start=2):
+        if not any(str(v or "").strip() for v in raw):
+            continue
+        cells = {name: raw[i] if i < len(raw) else None for name, i in columns.items()}
+        errors: list[RowError] = []
+        row = check(cells, number, today, errors)
+        _duplicates(kind, row, number, seen, errors)
+        result.errors.extend(errors)
+        if not errors:
+            result.rows.append({**row, "_row": number})
+        if progress is not None:
+            progress(1)
+    return result
+
+
+def _columns(headers: list[str], kind: str, result: Parsed) -> dict[str, int]:
+    names = header_names(kind)
+    columns: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        key = _key(str(header))
+        if key in names:
+            columns.setdefault(names[key], index)
+        elif kind == "employees" and (_SKP_COLUMN.match(key) or _JP_COLUMN.match(key)):
+            columns[key] = index
+    required = {"employees": ("nip", "name", "unit", "position_name", "position_type", "grade",
+                              "grade_tmt", "position_tmt", "education"),
+                "competencies": ("nip", "competency", "level", "assessed_on"),
+                "training": ("nip", "year", "hours")}[kind]  # fmt: skip
+    for fieldname in required:
+        if fieldname not in columns:
+            accepted = ", ".join(accepted_headers(kind)[fieldname])
+            result.errors.append(
+                RowError(1, fieldname, "", f"column missing (accepted: {accepted})")
+            )
+    return columns
+
+
+def _duplicates(
+    kind: str, row: dict[str, Any], number: int, seen: dict[str, int], errors: list[RowError]
+) -> None:
+    key = "|".join(str(row.get(k, "")) for k in ("nip", "competency", "year") if k in row)
+    if not key or not row.get("nip"):
+        return
+    if key in seen:
+        errors.append(RowError(number, "nip", str(row["nip"]), f"same as row {seen[key]}"))
+    else:
+        seen[key] = number
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _date(
+    value: Any, column: str, number: int, errors: list[RowError], required: bool = True
+) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        if required:
+            errors.append(RowError(number, column, "", "empty; a date is required"))
+        return None
+    for pattern, (y, m, d) in _DATE_FORMATS:
+        if match := pattern.match(text):
+            try:
+                return date(int(match.group(y)), int(match.group(m)), int(match.group(d)))
+            except ValueError:
+                break
+    errors.append(RowError(number, column, text, "not a date (use YYYY-MM-DD or DD-MM-YYYY)"))
+    return None
+
+
+def _employee(
+    cells: dict[str, Any], number: int, today: date, errors: list[RowError]
+) -> dict[str, Any]:
+    kind = _text(cells.get("employment_type")).upper() or "PNS"
+    if kind not in ("PNS", "PPPK"):
+        errors.append(RowError(number, "employment_type", kind, "use PNS or PPPK"))
+    raw_nip = nip.normalise(_text(cells.get("nip")))
+    info = None
+    try:
+        info = nip.parse(raw_nip, today, pppk=kind == "PPPK")
+    except nip.NipError as exc:
+        errors.append(RowError(number, "nip", _text(cells.get("nip")), str(exc)))
+    name = _text(cells.get("name"))
+    if not 2 <= len(name) <= 120:
+        errors.append(RowError(number, "name", name, "a name of 2-120 characters is required"))
+    unit = _unit(_text(cells.get("unit")))
+    if unit is None:
+        errors.append(
+            RowError(
+                number, "unit", _text(cells.get("unit")), "unknown unit (see content/units.toml)"
+            )
+        )
+    position_type = POSITION_TYPES.get(_text(cells.get("position_type")).lower())
+    if position_type is None:
+        value = _text(cells.get("position_type"))
+        errors.append(RowError(number, "position_type", value, BAD_POSITION))
+    level = LEVELS.get(_text(cells.get("functional_level")).lower().replace("_", " "))
+    if position_type == "fungsional" and level is None:
+        value = _text(cells.get("functional_level"))
+        errors.append(RowError(number, "functional_level", value, BAD_LEVEL))
+    grade = _grade(_text(cells.get("grade")), kind)
+    if grade is None:
+        allowed = "I to XVII" if kind == "PPPK" else "I/a to IV/e"
+        errors.append(
+            RowError(number, "grade", _text(cells.get("grade")), f"not a golongan {allowed}")
+        )
+    education = EDUCATION.get(_text(cells.get("education")).lower().replace(" ", ""))
+    if education is None:
+        errors.append(
+            RowError(
+                number,
+                "education",
+                _text(cells.get("education")),
+                "use SD, SMP, SMA, D1-D4, S1, S2 or S3",
+            )
+        )
+    grade_tmt = _date(cells.get("grade_tmt"), "grade_tmt", number, errors)
+    position_tmt = _date(cells.get("position_tmt"), "position_tmt", number, errors)
+    cpns_tmt = _date(cells.get("cpns_tmt"), "cpns_tmt", number, errors, required=False)
+    for column, moment in (("grade_tmt", grade_tmt), ("position_tmt", position_tmt)):
+        if moment is not None and moment > today:
+            errors.append(RowError(number, column, moment.isoformat(), "lies in the future"))
+    ratings, hours = _yearly(cells, number, errors)
+    return {
+        "nip": raw_nip, "name": name, "employment_type": kind,
+        "gender": info.gender if info else "", "birth_date": info.birth_date if info else None,
+        "unit_code": unit, "position_name": _text(cells.get("position_name")),
+        "position_type": position_type,
+        "functional_level": level if position_type == "fungsional" else None,
+        "grade": grade, "grade_tmt": grade_tmt, "position_tmt": position_tmt,
+        "cpns_tmt": cpns_tmt or (info.appointed if info and kind == "PNS" else None),
+        "education": education, "ratings": ratings, "hours": hours,
+    }  # fmt: skip
+
+
+def _yearly(
+    cells: dict[str, Any], number: int, errors: list[RowError]
+) -> tuple[dict[int, str], dict[int, int]]:
+    ratings, hours = {}, {}
+    for column, value in cells.items():
+        text = _text(value)
+        if not text:
+            continue
+        if skp := _SKP_COLUMN.match(column):
+            predicate = next((p for p in PREDICATES if p.lower() == text.lower()), None)
+            if predicate is None:
+                errors.append(RowError(number, column, text, "use " + ", ".join(PREDICATES)))
+            else:
+                ratings[int(skp.group(2))] = predicate
+        elif jp := _JP_COLUMN.match(column):
+            if not text.isdigit() or int(text) > 2000:
+                errors.append(RowError(number, column, text, "JP must be a whole number 0-2000"))
+            else:
+                hours[int(jp.group(2))] = int(text)
+    return ratings, hours
+
+
+def _grade(text: str, kind: str) -> str | None:
+    if kind == "PPPK":
+        return text.upper() if text.upper() in PPPK_GRADES else None
+    match = re.fullmatch(r"(IV|III|II|I)\s*[/\-. ]?\s*([a-eA-E])", text.strip().upper())
+    if not match:
+        return None
+    grade = f"{match.group(1)}/{match.group(2).lower()}"
+    return grade if grade in PNS_GRADES else None
+
+
+@cache
+def _units() -> dict[str, str]:
+    found = {}
+    for unit in catalog.units():
+        found[unit.code.lower()] = unit.code
+        found[unit.name.lower()] = unit.code
+    return found
+
+
+def _unit(text: str) -> str | None:
+    return _units().get(text.lower())
+
+
+def _competency(
+    cells: dict[str, Any], number: int, today: date, errors: list[RowError]
+) -> dict[str, Any]:
+    raw_nip = nip.normalise(_text(cells.get("nip")))
+    if not re.fullmatch(r"\d{18}", raw_nip):
+        errors.append(
+            RowError(number, "nip", _text(cells.get("nip")), "an NIP has exactly 18 digits")
+        )
+    code = _competency_code(_text(cells.get("competency")))
+    if code is None:
+        errors.append(
+            RowError(
+                number,
+                "competency",
+                _text(cells.get("competency")),
+                "unknown competency (see content/competencies.toml)",
+            )
+        )
+    level_text = _text(cells.get("level")).removesuffix(".0")
+    if level_text not in ("1", "2", "3", "4", "5"):
+        errors.append(RowError(number, "level", level_text, "a level is a whole number 1-5"))
+    assessed = _date(cells.get("assessed_on"), "assessed_on", number, errors)
+    if assessed is not None and assessed > today:
+        errors.append(RowError(number, "assessed_on", assessed.isoformat(), "lies in the future"))
+    level = int(level_text) if level_text in ("1", "2", "3", "4", "5") else 0
+    return {"nip": raw_nip, "competency": code, "level": level, "assessed_on": assessed}
+
+
+def _competency_code(text: str) -> str | None:
+    key = _key(text)
+    for c in catalog.competencies():
+        if key in (_key(c.code), _key(c.name_id), _key(c.name_en)):
+            return c.code
+    return None
+
+
+def _training(
+    cells: dict[str, Any], number: int, today: date, errors: list[RowError]
+) -> dict[str, Any]:
+    raw_nip = nip.normalise(_text(cells.get("nip")))
+    if not re.fullmatch(r"\d{18}", raw_nip):
+        errors.append(
+            RowError(number, "nip", _text(cells.get("nip")), "an NIP has exactly 18 digits")
+        )
+    year, hours = (
+        _text(cells.get("year")).removesuffix(".0"),
+        _text(cells.get("hours")).removesuffix(".0"),
+    )
+    if not (year.isdigit() and 2000 <= int(year) <= today.year):
+        errors.append(RowError(number, "year", year, f"a year from 2000 to {today.year}"))
+    if not (hours.isdigit() and int(hours) <= 2000):
+        errors.append(RowError(number, "hours", hours, "JP must be a whole number 0-2000"))
+    return {"nip": raw_nip, "year": int(year) if year.isdigit() else 0,
+            "hours": int(hours) if hours.isdigit() else 0}  # fmt: skip
+
+
+def report_csv(errors: list[RowError]) -> bytes:
+    """The problems as a CSV an HR officer can open next to their file."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["row", "column", "value", "reason"])
+    writer.writerows([e.row, e.column, e.value, e.reason] for e in errors)
+    return buffer.getvalue().encode("utf-8-sig")
