@@ -308,14 +308,18 @@ def _unit(text: str) -> str | None:
     return _units().get(text.lower())
 
 
+def _nip_cell(cells: dict[str, Any], number: int, errors: list[RowError]) -> str:
+    """The NIP of a competency or training row (its structure was checked on import)."""
+    raw_nip = nip.normalise(_text(cells.get("nip")))
+    if not re.fullmatch(r"\d{18}", raw_nip):
+        errors.append(RowError(number, "nip", _text(cells.get("nip")), "an NIP has 18 digits"))
+    return raw_nip
+
+
 def _competency(
     cells: dict[str, Any], number: int, today: date, errors: list[RowError]
 ) -> dict[str, Any]:
-    raw_nip = nip.normalise(_text(cells.get("nip")))
-    if not re.fullmatch(r"\d{18}", raw_nip):
-        errors.append(
-            RowError(number, "nip", _text(cells.get("nip")), "an NIP has exactly 18 digits")
-        )
+    raw_nip = _nip_cell(cells, number, errors)
     code = _competency_code(_text(cells.get("competency")))
     if code is None:
         errors.append(
@@ -347,11 +351,7 @@ def _competency_code(text: str) -> str | None:
 def _training(
     cells: dict[str, Any], number: int, today: date, errors: list[RowError]
 ) -> dict[str, Any]:
-    raw_nip = nip.normalise(_text(cells.get("nip")))
-    if not re.fullmatch(r"\d{18}", raw_nip):
-        errors.append(
-            RowError(number, "nip", _text(cells.get("nip")), "an NIP has exactly 18 digits")
-        )
+    raw_nip = _nip_cell(cells, number, errors)
     year, hours = (
         _text(cells.get("year")).removesuffix(".0"),
         _text(cells.get("hours")).removesuffix(".0"),

@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 
@@ -99,8 +100,20 @@ class Career:
 @cache
 def standards() -> tuple[dict[str, int], dict[str, int], bool]:
     """Typical required levels by tier and by functional level."""
-    data = tomllib.loads((catalog.CONTENT_DIR / "standards.toml").read_text(encoding="utf-8"))
+    data = _standards_file()
     return dict(data["tier"]), dict(data["functional"]), bool(data.get("typical", True))
+
+
+@cache
+def _standards_file() -> dict[str, Any]:
+    return tomllib.loads((catalog.CONTENT_DIR / "standards.toml").read_text(encoding="utf-8"))
+
+
+def technical_level(profile: Profile) -> int:
+    """Typical required level of the position's technical competency."""
+    table: dict[str, int] = _standards_file()["technical"]
+    key = profile.functional_level if profile.position_type == "fungsional" else None
+    return table.get(key or profile.position_type, 2)
 
 
 @cache
@@ -130,7 +143,11 @@ def competency_report(profile: Profile) -> CompetencyReport:
     """Each competency against the standard, and the Job Person Match."""
     need = required_level(profile)
     rows = tuple(
-        CompetencyRow(c.code, profile.scores.get(c.code, (None, None))[0], need)
+        CompetencyRow(
+            c.code,
+            profile.scores.get(c.code, (None, None))[0],
+            technical_level(profile) if c.kind == "teknis" else need,
+        )
         for c in catalog.competencies()
     )
     assessed = [d for _, d in profile.scores.values()]
