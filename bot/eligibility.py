@@ -157,7 +157,17 @@ def credit_points(person: Person, today: date) -> list[Finding]:
     if assumed:
         findings.append(Finding("career.ak_assumed", {"years": ", ".join(map(str, assumed))}))
     if top_of_level and level in NEXT_LEVEL:
-        values = {"level": NEXT_LEVEL[level], "need": NEXT_LEVEL_POINTS[level]}
+        # Within a level every rank needs the same points, so the ranks already passed count too.
+        passed = grade_index(person.grade) - grade_index(FUNCTIONAL_RANGE[level][0])
+        in_level = passed * need + earned
+        remaining = max(NEXT_LEVEL_POINTS[level] - in_level, 0.0)
+        months = _months_needed(remaining, COEFFICIENT[level])
+        values = {
+            "level": NEXT_LEVEL[level],
+            "need": NEXT_LEVEL_POINTS[level],
+            "remaining": round(remaining, 2),
+            "date": first_of_month_on_or_after(add_months(today, months)) if remaining else today,
+        }
         findings.append(Finding("career.jf_next_level", values,
                                 "PermenPANRB 1/2023; PerBKN 3/2023"))  # fmt: skip
     elif top_of_level:

@@ -116,8 +116,13 @@ def test_sangat_baik_years_earn_half_as_much_again() -> None:
 
 
 def test_the_top_rank_of_a_level_points_to_the_next_level() -> None:
-    person = replace(AHLI_PERTAMA, grade="III/b")
-    assert "career.jf_next_level" in keys(e.credit_points(person, TODAY))
+    # III/b since 1 Jan 2025: 50 points of III/a already passed + 12.5 (2025) + 10/12 of 12.5.
+    person = replace(AHLI_PERTAMA, grade="III/b", grade_tmt=date(2025, 1, 1))
+    level = next(f for f in e.credit_points(person, TODAY) if f.key == "career.jf_next_level")
+    in_level = 50 + 12.5 + 12.5 * 10 / 12
+    assert level.values["need"] == 100
+    assert level.values["remaining"] == round(100 - in_level, 2)
+    assert level.values["date"] == date(2029, 1, 1)  # 26 more months at 12.5 a year
     assert e.credit_points(PELAKSANA, TODAY) == []
 
 
