@@ -282,13 +282,13 @@ def profile(t: Translator, lang: str, p: Profile, today: date, masked: bool = Fa
     shown_nip = nip_module.mask(p.nip) if masked else p.nip
     ratings = sorted(p.person.ratings.items())[-2:]
     skp = ", ".join(f"{y}: {r}" for y, r in ratings) or t(lang, "profile.none")
-    service = _years_between(p.cpns_tmt, today) if p.cpns_tmt else None
+    service = _duration(t, lang, p.cpns_tmt, today) if p.cpns_tmt else None
     lines = [
         t(lang, "profile.header", name=html.escape(p.name), nip=shown_nip),
         t(lang, "profile.position", position=html.escape(p.position_name),
           unit=html.escape(p.unit), region=html.escape(p.region)),
         t(lang, "profile.rank", grade=p.grade, tmt=t.date(p.grade_tmt, lang),
-          years=_years_between(p.grade_tmt, today)),
+          years=_duration(t, lang, p.grade_tmt, today)),
         t(lang, "profile.service", years=service if service is not None else "-",
           kind=p.employment_type, education=p.education),
         t(lang, "profile.skp", skp=skp),
@@ -301,9 +301,12 @@ def profile(t: Translator, lang: str, p: Profile, today: date, masked: bool = Fa
     return Reply("\n".join(lines))
 
 
-def _years_between(start: date, end: date) -> str:
+def _duration(t: Translator, lang: str, start: date, end: date) -> str:
+    """Whole years and months from ``start`` to ``end`` ("4 tahun 2 bulan")."""
     months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
-    return f"{months // 12} th {months % 12} bl" if months >= 0 else "-"
+    if months < 0:
+        return "-"
+    return t(lang, "profile.duration", years=months // 12, months=months % 12)
 
 
 def competencies(t: Translator, lang: str, report: CompetencyReport) -> Reply:
