@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot import demo, importing, profile, views
+from bot import demo, importing, profile, views_personal
 from bot.i18n import Translator
 from bot.imports import apply
 from db import repositories as repo
@@ -108,17 +108,17 @@ async def run(count: int, samples: int) -> None:
             return await session.get(Employee, rng.choice(ids))
 
     async def profil() -> object:
-        return views.profile(t, "id", await pick(), TODAY)
+        return views_personal.profile(t, "id", await pick(), TODAY)
 
     async def kompetensi_text() -> object:
-        return views.competencies(t, "id", profile.competency_report(await pick()))
+        return views_personal.competencies(t, "id", profile.competency_report(await pick()))
 
     async def kompetensi_chart() -> object:
         report = profile.competency_report(await pick())
-        return views.competency_chart(t, "id", report)
+        return views_personal.competency_chart(t, "id", report)
 
     async def karier() -> object:
-        return views.career_outlook(t, "id", profile.career(await pick(), TODAY))
+        return views_personal.career_outlook(t, "id", profile.career(await pick(), TODAY))
 
     rows = [
         ("baseline: one employee row by primary key", await timed(bare_row, samples)),

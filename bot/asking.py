@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot import kb, views
+from bot import kb, views_knowledge
 from bot.config import Config
 from bot.console import html_to_text
 from bot.i18n import Translator
@@ -21,9 +21,9 @@ def load(config: Config) -> tuple[Knowledge, Translator]:
 def plain_answer(t: Translator, knowledge: Knowledge, result: Result) -> str:
     """The text the user would read; for a close call, the best candidate's answer."""
     if result.status == AMBIGUOUS and result.entry is not None:
-        reply = views.kb_answer(t, result.language, result.entry, [])
+        reply = views_knowledge.kb_answer(t, result.language, result.entry, [])
     else:
-        reply = views.kb_result(t, result, knowledge.base)
+        reply = views_knowledge.kb_result(t, result, knowledge.base)
     return html_to_text(reply.text)
 
 
@@ -50,7 +50,7 @@ def as_text(
 ) -> str:
     """The reply as the user sees it (buttons listed), optionally with the scoring."""
     result = knowledge.ask(question, lang)
-    reply = views.kb_result(t, result, knowledge.base)
+    reply = views_knowledge.kb_result(t, result, knowledge.base)
     lines = [html_to_text(reply.text)]
     labels = [b.label for row in reply.buttons for b in row]
     if labels:

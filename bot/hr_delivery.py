@@ -8,7 +8,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot import views
+from bot import views_knowledge
 from bot.hr_queue import HrQueue, Question
 from bot.i18n import Translator
 
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 async def deliver(bot: Bot, queue: HrQueue, t: Translator, question: Question) -> bool:
     """Send the answer; record success, or count the failure for the sweep to retry."""
-    reply = views.hr_answer_for_asker(t, question)
+    reply = views_knowledge.hr_answer_for_asker(t, question)
     try:
         await bot.send_message(question.user_id, reply.text, parse_mode=ParseMode.HTML)
     except TelegramError as exc:

@@ -7,7 +7,7 @@ import html
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, views
+from bot import callbacks, views_knowledge
 from bot.catalog import CONTENT_DIR
 from bot.commands import names
 from bot.config import Config
@@ -27,7 +27,8 @@ async def list_open(update: Update, context: BotContext) -> None:
     """The oldest open questions with a button to answer each."""
     questions, total = await context.services.hr_queue.open_questions()
     await send(
-        update, views.hr_open_list(context.services.translate, context.lang, questions, total)
+        update,
+        views_knowledge.hr_open_list(context.services.translate, context.lang, questions, total),
     )
 
 
@@ -53,7 +54,7 @@ async def start_answer(update: Update, context: BotContext) -> None:
         return
     data = {"question": question.id}
     await svc.dialogs.save(update.effective_user.id, Dialog(ANSWER_FLOW, "text", data))
-    await send(update, views.hr_answer_prompt(t, context.lang, question))
+    await send(update, views_knowledge.hr_answer_prompt(t, context.lang, question))
 
 
 async def answer_step(update: Update, context: BotContext, dialog: Dialog) -> None:
@@ -69,7 +70,7 @@ async def answer_step(update: Update, context: BotContext, dialog: Dialog) -> No
         await send(update, Reply(t(context.lang, "hr.not_open")))
         return
     delivered = await deliver(context.bot, svc.hr_queue, t, question)
-    await send(update, views.hr_delivered(t, context.lang, question, delivered))
+    await send(update, views_knowledge.hr_delivered(t, context.lang, question, delivered))
 
 
 async def make_draft(update: Update, context: BotContext) -> None:

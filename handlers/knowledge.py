@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot import callbacks, views
+from bot import callbacks, views, views_knowledge
 from bot.context import BotContext
 from bot.dialogs import Dialog
 from bot.knowledge import NO_MATCH
@@ -28,7 +28,7 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     result = svc.knowledge.ask(text, lang)
     if result.status == NO_MATCH:
         await svc.handoff.offer(update.effective_user.id, text, lang)
-    await send(update, views.kb_result(svc.translate, result, svc.knowledge.base))
+    await send(update, views_knowledge.kb_result(svc.translate, result, svc.knowledge.base))
 
 
 async def show_entry(update: Update, context: BotContext) -> None:
@@ -40,7 +40,7 @@ async def show_entry(update: Update, context: BotContext) -> None:
     base = context.services.knowledge.base
     entry = base.get(query.data.split(":")[2])
     if entry is not None:
-        await send(update, views.kb_answer_with_related(context.services.translate,
+        await send(update, views_knowledge.kb_answer_with_related(context.services.translate,
                                                         context.lang, entry, base))  # fmt: skip
 
 
@@ -60,7 +60,7 @@ async def rate(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await svc.dialogs.save(query.from_user.id, Dialog(COMPOSE_FLOW, "text", {"entry": entry_id}))
-    await send(update, views.rating_down(t, context.lang))
+    await send(update, views_knowledge.rating_down(t, context.lang))
 
 
 async def compose_step(update: Update, context: BotContext, dialog: Dialog) -> None:

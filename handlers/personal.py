@@ -9,7 +9,7 @@ from datetime import date, datetime
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, nip, profile, views
+from bot import callbacks, nip, profile, views, views_personal
 from bot.commands import names
 from bot.config import Config
 from bot.context import BotContext
@@ -31,14 +31,15 @@ async def _own_profile(update: Update, context: BotContext) -> profile.Profile |
     assert update.effective_user is not None
     found = await context.services.profiles.for_user(update.effective_user.id, _today(context))
     if found is None:
-        await send(update, views.not_linked(context.services.translate, context.lang))
+        await send(update, views_personal.not_linked(context.services.translate, context.lang))
     return found
 
 
 async def show_profile(update: Update, context: BotContext) -> None:
     if (p := await _own_profile(update, context)) is not None:
         await send(
-            update, views.profile(context.services.translate, context.lang, p, _today(context))
+            update,
+            views_personal.profile(context.services.translate, context.lang, p, _today(context)),
         )
 
 
@@ -46,22 +47,27 @@ async def show_competencies(update: Update, context: BotContext) -> None:
     if (p := await _own_profile(update, context)) is not None:
         t, lang = context.services.translate, context.lang
         report = profile.competency_report(p)
-        await send(update, views.competencies(t, lang, report))
+        await send(update, views_personal.competencies(t, lang, report))
         if report.jpm is not None and update.effective_chat is not None:
-            png = views.competency_chart(t, lang, report)
+            png = views_personal.competency_chart(t, lang, report)
             await update.effective_chat.send_photo(png, caption=t(lang, "competency.chart"))
 
 
 async def show_training(update: Update, context: BotContext) -> None:
     if (p := await _own_profile(update, context)) is not None:
         advice = profile.training_advice(p, _today(context))
-        await send(update, views.training(context.services.translate, context.lang, advice))
+        await send(
+            update, views_personal.training(context.services.translate, context.lang, advice)
+        )
 
 
 async def show_career(update: Update, context: BotContext) -> None:
     if (p := await _own_profile(update, context)) is not None:
         outlook = profile.career(p, _today(context))
-        await send(update, views.career_outlook(context.services.translate, context.lang, outlook))
+        await send(
+            update,
+            views_personal.career_outlook(context.services.translate, context.lang, outlook),
+        )
 
 
 async def start_linking(update: Update, context: BotContext) -> None:
@@ -145,7 +151,7 @@ async def employee_profile(update: Update, context: BotContext) -> None:
     if found is None:
         await send(update, Reply(t(lang, "link.code_unknown_nip")))
         return
-    await send(update, views.profile(t, lang, found, _today(context), masked=True))
+    await send(update, views_personal.profile(t, lang, found, _today(context), masked=True))
 
 
 FLOWS = {LINK_FLOW: link_step}

@@ -15,7 +15,7 @@ from bot.commands import COMMANDS
 from bot.config import LANGUAGES
 from bot.i18n import LOCALES_DIR, Translator, load_catalog, pick_language
 from bot.refusals import Refusals
-from bot.views import LEVEL_KEYS
+from bot.views_personal import LEVEL_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_USE = re.compile(r"""\bt\(\s*[\w.]+,\s*(?:f?)["']([a-z_][a-z0-9_.{}]*)["']""")

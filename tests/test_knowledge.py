@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import kb
+from bot import kb, views_knowledge
 from bot.knowledge import AMBIGUOUS, ANSWERED, NO_MATCH, REFUSED, Knowledge, Thresholds
 from bot.normalize import Lexicon, clean, looks_english, rewrite, tokens
 
@@ -208,14 +208,13 @@ def test_edited_content_is_picked_up_and_a_broken_edit_keeps_the_old(tmp_path: P
 def test_every_rendered_answer_fits_one_telegram_message() -> None:
     from zoneinfo import ZoneInfo
 
-    from bot import views
     from bot.i18n import Translator
 
     t = Translator(ZoneInfo("Asia/Jakarta"))
     base = KNOWLEDGE.base
     for entry in base.entries:
         for lang in ("id", "en"):
-            reply = views.kb_answer_with_related(t, lang, entry, base)
+            reply = views_knowledge.kb_answer_with_related(t, lang, entry, base)
             assert len(kb.rendered_text(reply.text)) <= kb.TELEGRAM_LIMIT, (entry.id, lang)
             for row in reply.buttons:
                 for button in row:
