@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot import catalog, nip
+from bot.eligibility import EDUCATION_CAP
 from bot.ranks import PNS_GRADES, grade_index, rank_range, start_grade
 
 REFERENCE = date(2026, 11, 1)
@@ -179,16 +180,12 @@ def _grade(rng: random.Random, tier: str, level: str | None, education: str) -> 
     if level is not None:
         low, high = rank_range(level)
     elif tier == "pelaksana":
-        low, high = start_grade(education), _pelaksana_cap(education)
+        low, high = start_grade(education), EDUCATION_CAP[education]
     else:
         low, high = TIER_GRADES[tier]
     low = max(low, start_grade(education), key=grade_index)
     high = max(high, low, key=grade_index)
     return PNS_GRADES[rng.randint(grade_index(low), grade_index(high))]
-
-
-def _pelaksana_cap(education: str) -> str:
-    return {"SMA": "III/b", "D3": "III/c", "S1": "III/d", "S2": "IV/a"}[education]
 
 
 def _birth(rng: random.Random, start: date, age: int) -> date:
