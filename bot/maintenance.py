@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import catalog, demo, importing
 from bot.config import Config
@@ -21,36 +24,34 @@ class SeedResult:
     total: int
 
 
-async def upgrade_database(config: Config) -> str | None:
-    """Apply the migrations; returns the revision the database is now at."""
+@asynccontextmanager
+async def _migrated(config: Config) -> AsyncIterator[AsyncEngine]:
+    """An engine on the configured database, brought to the newest schema, disposed after."""
     engine = create_engine(config.database_url)
     try:
         await upgrade(engine)
-        return await current_revision(engine)
+        yield engine
     finally:
         await engine.dispose()
+
+
+async def upgrade_database(config: Config) -> str | None:
+    """Apply the migrations; returns the revision the database is now at."""
+    async with _migrated(config) as engine:
+        return await current_revision(engine)
 
 
 async def seed_demo(config: Config, count: int = 360) -> SeedResult:
     """Migrate, then add the demo employees that are not there yet."""
-    engine = create_engine(config.database_url)
-    try:
-        await upgrade(engine)
+    async with _migrated(config) as engine:
         return await seed(session_factory(engine), count)
-    finally:
-        await engine.dispose()
 
 
 async def issue_link_code(config: Config, nip: str) -> IssuedCode | None:
     """A linking code for an NIP, issued from the command line (audited with no actor)."""
-    engine = create_engine(config.database_url)
-    try:
-        await upgrade(engine)
-        return await LinkService(session_factory(engine), config.link_code_hours).issue_code(
-            nip, None
-        )
-    finally:
-        await engine.dispose()
+    async with _migrated(config) as engine:
+        service = LinkService(session_factory(engine), config.link_code_hours)
+        return await service.issue_code(nip, None)
 
 
 async def import_file(
@@ -63,12 +64,8 @@ async def import_file(
     """Check a spreadsheet and, when every row is valid, apply it in one transaction."""
     today = datetime.now(config.timezone).date()
     parsed = importing.parse(content, filename, kind, today, progress)
-    engine = create_engine(config.database_url)
-    try:
-        await upgrade(engine)
+    async with _migrated(config) as engine:
         return await apply(session_factory(engine), parsed, None)
-    finally:
-        await engine.dispose()
 
 
 async def seed(sessions: SessionFactory, count: int) -> SeedResult:
