@@ -42,12 +42,6 @@ def units() -> tuple[UnitDef, ...]:
 
 
 @cache
-def regions() -> tuple[str, ...]:
-    """The province and its 11 regencies and cities, in file order."""
-    return tuple(dict.fromkeys(u.region for u in units()))
-
-
-@cache
 def competencies() -> tuple[CompetencyDef, ...]:
     """The managerial and socio-cultural competencies."""
     entries = _read("competencies.toml")["competency"]

@@ -18,7 +18,6 @@ from typing import Any
 from bot import catalog, nip
 from bot.ranks import PNS_GRADES
 
-KINDS = ("employees", "competencies", "training")
 PPPK_GRADES = (
     "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
     "XV", "XVI", "XVII",
@@ -213,37 +212,28 @@ def _employee(
     name = _text(cells.get("name"))
     if not 2 <= len(name) <= 120:
         errors.append(RowError(number, "name", name, "a name of 2-120 characters is required"))
-    unit = _unit(_text(cells.get("unit")))
-    if unit is None:
-        errors.append(
-            RowError(
-                number, "unit", _text(cells.get("unit")), "unknown unit (see content/units.toml)"
-            )
-        )
-    position_type = POSITION_TYPES.get(_text(cells.get("position_type")).lower())
-    if position_type is None:
-        value = _text(cells.get("position_type"))
-        errors.append(RowError(number, "position_type", value, BAD_POSITION))
+    unit = _checked(cells, "unit", _unit, "unknown unit (see content/units.toml)", number, errors)
+    position_type = _checked(
+        cells, "position_type", lambda text: POSITION_TYPES.get(text.lower()), BAD_POSITION,
+        number, errors,
+    )  # fmt: skip
     level = LEVELS.get(_text(cells.get("functional_level")).lower().replace("_", " "))
     if position_type == "fungsional" and level is None:
         value = _text(cells.get("functional_level"))
         errors.append(RowError(number, "functional_level", value, BAD_LEVEL))
-    grade = _grade(_text(cells.get("grade")), kind)
-    if grade is None:
-        allowed = "I to XVII" if kind == "PPPK" else "I/a to IV/e"
-        errors.append(
-            RowError(number, "grade", _text(cells.get("grade")), f"not a golongan {allowed}")
-        )
-    education = EDUCATION.get(_text(cells.get("education")).lower().replace(" ", ""))
-    if education is None:
-        errors.append(
-            RowError(
-                number,
-                "education",
-                _text(cells.get("education")),
-                "use SD, SMP, SMA, D1-D4, S1, S2 or S3",
-            )
-        )
+    allowed = "I to XVII" if kind == "PPPK" else "I/a to IV/e"
+    grade = _checked(
+        cells,
+        "grade",
+        lambda text: _grade(text, kind),
+        f"not a golongan {allowed}",
+        number,
+        errors,
+    )
+    education = _checked(
+        cells, "education", lambda text: EDUCATION.get(text.lower().replace(" ", "")),
+        "use SD, SMP, SMA, D1-D4, S1, S2 or S3", number, errors,
+    )  # fmt: skip
     grade_tmt = _date(cells.get("grade_tmt"), "grade_tmt", number, errors)
     position_tmt = _date(cells.get("position_tmt"), "position_tmt", number, errors)
     cpns_tmt = _date(cells.get("cpns_tmt"), "cpns_tmt", number, errors, required=False)
@@ -261,6 +251,22 @@ def _employee(
         "cpns_tmt": cpns_tmt or (info.appointed if info and kind == "PNS" else None),
         "education": education, "ratings": ratings, "hours": hours,
     }  # fmt: skip
+
+
+def _checked(
+    cells: dict[str, Any],
+    column: str,
+    convert: Callable[[str], str | None],
+    reason: str,
+    number: int,
+    errors: list[RowError],
+) -> str | None:
+    """The cell converted, or None with a row error that names the cell's value."""
+    text = _text(cells.get(column))
+    value = convert(text)
+    if value is None:
+        errors.append(RowError(number, column, text, reason))
+    return value
 
 
 def _yearly(
@@ -320,16 +326,10 @@ def _competency(
     cells: dict[str, Any], number: int, today: date, errors: list[RowError]
 ) -> dict[str, Any]:
     raw_nip = _nip_cell(cells, number, errors)
-    code = _competency_code(_text(cells.get("competency")))
-    if code is None:
-        errors.append(
-            RowError(
-                number,
-                "competency",
-                _text(cells.get("competency")),
-                "unknown competency (see content/competencies.toml)",
-            )
-        )
+    code = _checked(
+        cells, "competency", _competency_code,
+        "unknown competency (see content/competencies.toml)", number, errors,
+    )  # fmt: skip
     level_text = _text(cells.get("level")).removesuffix(".0")
     if level_text not in ("1", "2", "3", "4", "5"):
         errors.append(RowError(number, "level", level_text, "a level is a whole number 1-5"))

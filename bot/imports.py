@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from bot import catalog
@@ -95,10 +94,3 @@ async def _training(session: Any, rows: list[dict[str, Any]]) -> tuple[int, int]
         {"employee_id": ids[r["nip"]], "year": r["year"], "hours": r["hours"]} for r in rows
     ])  # fmt: skip
     return len(rows), 0
-
-
-def today_default() -> date:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Asia/Jakarta")).date()
