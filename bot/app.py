@@ -24,6 +24,7 @@ from bot.commands import COMMANDS
 from bot.config import LANGUAGES, Config
 from bot.context import SERVICES_KEY, BotContext, Services
 from bot.i18n import Translator
+from bot.safe_updates import SafeUpdatesRequest
 from bot.updates import PerUserUpdateProcessor
 from db.migrate import upgrade
 from handlers.fallback import FlowStep
@@ -62,6 +63,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.get_updates_request(SafeUpdatesRequest())
     if rate_limit:
         # Stays under Telegram's flood limits and retries a 429 after the wait it names.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
@@ -86,7 +89,8 @@ async def startup(app: App) -> None:
 
 
 async def shutdown(app: App) -> None:
-    """Release the database connections."""
+    """Release the database connections and the worker process."""
+    services_of(app).cpu.shutdown()
     await services_of(app).engine.dispose()
 
 

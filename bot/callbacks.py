@@ -1,16 +1,18 @@
-"""Callback-data formats of inline buttons, and the exact patterns that accept them.
+r"""Callback-data formats of inline buttons, and the exact patterns that accept them.
 
 Anything that matches none of the patterns (old, forged or tampered data) is only acknowledged.
+Patterns are anchored with \A and \Z (``$`` would also accept a trailing newline) and accept
+ASCII digits only.
 """
 
 from __future__ import annotations
 
 LANGUAGE = "lang:{code}"
-LANGUAGE_PATTERN = r"^lang:(id|en)$"
+LANGUAGE_PATTERN = r"\Alang:(id|en)\Z"
 
 MENU = "menu:{action}"
 MENU_ACTIONS = ("help", "privacy", "language", "consent")
-MENU_PATTERN = r"^menu:(help|privacy|language|consent)$"
+MENU_PATTERN = r"\Amenu:(help|privacy|language|consent)\Z"
 
 
 def menu(action: str) -> str:
@@ -26,17 +28,17 @@ def language(code: str) -> str:
 
 
 HANDOFF_SEND = "handoff:send"
-HANDOFF_PATTERN = r"^handoff:send$"
+HANDOFF_PATTERN = r"\Ahandoff:send\Z"
 
 KB_SHOW = "kb:show:{entry}"
-KB_SHOW_PATTERN = r"^kb:show:([a-z0-9-]{1,50})$"
+KB_SHOW_PATTERN = r"\Akb:show:([a-z0-9-]{1,50})\Z"
 KB_RATE = "kb:rate:{entry}:{vote}"
-KB_RATE_PATTERN = r"^kb:rate:([a-z0-9-]{1,50}):(up|down)$"
+KB_RATE_PATTERN = r"\Akb:rate:([a-z0-9-]{1,50}):(up|down)\Z"
 
 HR_ANSWER = "hr:answer:{number}"
-HR_ANSWER_PATTERN = r"^hr:answer:(\d{1,9})$"
+HR_ANSWER_PATTERN = r"\Ahr:answer:([0-9]{1,9})\Z"
 HR_DRAFT = "hr:draft:{number}"
-HR_DRAFT_PATTERN = r"^hr:draft:(\d{1,9})$"
+HR_DRAFT_PATTERN = r"\Ahr:draft:([0-9]{1,9})\Z"
 
 DELETE_CONFIRM = "delete:confirm"
-DELETE_PATTERN = r"^delete:confirm$"
+DELETE_PATTERN = r"\Adelete:confirm\Z"

@@ -60,7 +60,8 @@ def run(ctx: click.Context, /, webhook: bool | None, **overrides: Any) -> None:
     except ConfigError as exc:
         _fail(f"configuration error: {exc}")
     except Exception as exc:
-        _fail(f"could not run the bot: {type(exc).__name__}: {exc}")
+        report_crash(exc)
+        _fail(f"could not run the bot: {type(exc).__name__}")
 
 
 def _with_webhook(config: Config, webhook: bool | None, overrides: dict[str, Any]) -> Config:
@@ -146,6 +147,7 @@ def import_(ctx: click.Context, /, kind: str, file: Path, report: Path | None) -
     """Import a CSV or XLSX file: every row is checked first; one bad row rejects the file."""
     from bot import importing
     from bot.maintenance import import_file
+    from bot.views_imports import shorten
 
     content = file.read_bytes()
     total = content.count(b"\n") or None
@@ -153,11 +155,18 @@ def import_(ctx: click.Context, /, kind: str, file: Path, report: Path | None) -
         length=total or 1, label=f"checking {file.name}", file=sys.stderr
     ) as bar:
         applied = asyncio.run(import_file(_config(ctx), kind, content, file.name, bar.update))
+    if applied.problem is not None:
+        from bot.i18n import Translator
+
+        key, values = applied.problem
+        reason = Translator(_config(ctx).timezone)("en", key, **values)
+        _fail(f"{file.name} cannot be read, nothing was written: {reason}")
     if applied.errors:
         click.echo(f"{file.name} rejected, nothing was written: {len(applied.errors)} problem(s)")
         for error in applied.errors[:50]:
+            value = shorten(error.value)
             click.echo(
-                f"  row {error.row}, column {error.column}, value {error.value!r}: {error.reason}"
+                f"  row {error.row}, column {error.column}, value {value!r}: {error.reason}"
             )
         if len(applied.errors) > 50:
             click.echo(f"  ... and {len(applied.errors) - 50} more")
@@ -165,7 +174,8 @@ def import_(ctx: click.Context, /, kind: str, file: Path, report: Path | None) -
             report.write_bytes(importing.report_csv(list(applied.errors)))
             click.echo(f"report: {report}")
         sys.exit(1)
-    click.echo(f"{file.name} imported: {applied.inserted} new, {applied.updated} updated")
+    click.echo(f"{file.name} imported ({applied.encoding}): {applied.inserted} new, "
+               f"{applied.updated} updated")  # fmt: skip
 
 
 @cli.group()
@@ -214,4 +224,15 @@ def ask(
 
 def main() -> None:
     """Entry point of the ``asnbot`` console script."""
-    cli(prog_name=Path(sys.argv[0]).name if sys.argv[0].endswith("asnbot") else "asnbot")
+    try:
+        cli(prog_name=Path(sys.argv[0]).name if sys.argv[0].endswith("asnbot") else "asnbot")
+    except Exception as exc:  # anything unforeseen: where, not what (it may quote personal data)
+        report_crash(exc)
+        sys.exit(1)
+
+
+def report_crash(error: BaseException) -> None:
+    """A crash as the frames and the error's type on stderr, never the error's message."""
+    click.echo(logs.safe_traceback(error), err=True)
+    click.echo(f"asnbot: unexpected error ({type(error).__name__}); its message is left out "
+               "because it may quote personal data", err=True)  # fmt: skip

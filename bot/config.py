@@ -59,19 +59,30 @@ class KnowledgeConfig:
 
 
 @dataclass(frozen=True)
+class ImportLimits:
+    max_file_mb: int
+    max_rows: int
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     telegram: TelegramConfig
     database_url: str
     database_echo: bool
+    sqlite_busy_timeout_ms: int
     superadmins: frozenset[int]
     default_language: str
     timezone: ZoneInfo
     knowledge: KnowledgeConfig
     dialog_ttl_minutes: int
     link_code_hours: int
+    secret_key: str
+    secret_file: Path
     sweep_minutes: int
     console_files_dir: Path
+    drafts_dir: Path
+    imports: ImportLimits
     console_user_id: int
     log_level: str
 
@@ -114,15 +125,23 @@ def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = 
         telegram=_telegram(r, env),
         database_url=_database_url(r, env, path.parent),
         database_echo=r.get("database.echo", bool, False),
+        sqlite_busy_timeout_ms=_positive(r, "database.sqlite_busy_timeout_ms", 10_000),
         superadmins=_superadmins(r, env),
         default_language=_choice(r, "i18n.default_language", LANGUAGES, "id"),
         timezone=_timezone(r),
         knowledge=_knowledge(r),
         dialog_ttl_minutes=_positive(r, "dialog.state_ttl_minutes", 1440),
         link_code_hours=_positive(r, "linking.code_hours", 72),
+        secret_key=_secret_key(env),
+        secret_file=path.parent / r.get("linking.secret_file", str, "data/secret.key"),
         sweep_minutes=_positive(r, "scheduler.sweep_minutes", 5),
         console_files_dir=path.parent / r.get("console.files_dir", str, "data/console_files"),
         console_user_id=_positive(r, "console.user_id", 900000001),
+        drafts_dir=path.parent / r.get("knowledge.drafts_dir", str, "content/drafts"),
+        imports=ImportLimits(
+            max_file_mb=_positive(r, "imports.max_file_mb", 20),
+            max_rows=_positive(r, "imports.max_rows", 200_000),
+        ),
         log_level=_choice(r, "logging.level", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
     )
 
@@ -209,6 +228,13 @@ def _superadmins(r: _Reader, env: Mapping[str, str]) -> frozenset[int]:
     if not all(p.isdigit() for p in parts):
         raise ConfigError("ASNBOT_SUPERADMINS", f"{raw!r} is not a comma-separated list of ids")
     return frozenset(int(p) for p in parts)
+
+
+def _secret_key(env: Mapping[str, str]) -> str:
+    key = env.get("ASNBOT_SECRET_KEY", "")
+    if key and len(key) < 32:
+        raise ConfigError("ASNBOT_SECRET_KEY", "use at least 32 random characters")
+    return key
 
 
 def _choice(r: _Reader, key: str, allowed: tuple[str, ...], default: str) -> str:

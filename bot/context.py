@@ -15,8 +15,10 @@ from bot.hr_queue import HrQueue
 from bot.i18n import Translator
 from bot.knowledge import Knowledge, Thresholds
 from bot.linking import LinkService
+from bot.offload import CpuPool
 from bot.profile import ProfileService
 from bot.ratings import RatingService
+from bot.server_key import server_key
 from bot.users import UserInfo, UserService
 from db.session import SessionFactory, create_engine, session_factory
 
@@ -39,11 +41,14 @@ class Services:
     hr_queue: HrQueue
     links: LinkService
     profiles: ProfileService
+    cpu: CpuPool
 
     @classmethod
     def create(cls, config: Config) -> Services:
         """Build the engine and the services on it (no I/O yet)."""
-        engine = create_engine(config.database_url, config.database_echo)
+        engine = create_engine(
+            config.database_url, config.database_echo, config.sqlite_busy_timeout_ms
+        )
         sessions = session_factory(engine)
         dialogs = DialogService(sessions, config.dialog_ttl_minutes)
         return cls(
@@ -63,8 +68,9 @@ class Services:
             ),
             ratings=RatingService(sessions),
             hr_queue=HrQueue(sessions),
-            links=LinkService(sessions, config.link_code_hours),
+            links=LinkService(sessions, server_key(config), config.link_code_hours),
             profiles=ProfileService(sessions),
+            cpu=CpuPool(),
         )
 
     def is_admin(self, user_id: int) -> bool:

@@ -6,6 +6,8 @@ structure. Generation uses a fixed reference date, not today, so the same rows c
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -217,3 +219,30 @@ def _competencies(rng: random.Random, tier: str) -> dict[str, tuple[int, date]]:
         c.code: (max(1, min(5, target + rng.choice((-1, 0, 0, 1)))), assessed)
         for c in catalog.competencies()
     }
+
+
+CSV_HEADER = [
+    "NIP", "Nama", "Jenis Pegawai", "Unit Kerja", "Jabatan", "Jenis Jabatan", "Jenjang",
+    "Golongan", "TMT Golongan", "TMT Jabatan", "TMT CPNS", "Pendidikan", "SKP 2023", "SKP 2024",
+    "SKP 2025", "JP 2025", "JP 2026",
+]  # fmt: skip
+CSV_POSITION = {
+    "jpt_madya": "JPT Madya", "jpt_pratama": "JPT Pratama", "administrator": "Administrator",
+    "pengawas": "Pengawas", "pelaksana": "Pelaksana", "fungsional": "Fungsional",
+}  # fmt: skip
+
+
+def employees_csv(people: list[DemoEmployee]) -> bytes:
+    """The demo people as an HR export would have them (the SIASN-style template's columns)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for p in people:
+        level = (p.functional_level or "").replace("_", " ").title()
+        writer.writerow([
+            p.nip, p.name, p.employment_type, p.unit_code, p.position_name,
+            CSV_POSITION[p.position_type], level, p.grade, p.grade_tmt, p.position_tmt,
+            p.cpns_tmt or "", p.education, p.ratings.get(2023, ""), p.ratings.get(2024, ""),
+            p.ratings.get(2025, ""), p.hours.get(2025, ""), p.hours.get(2026, ""),
+        ])  # fmt: skip
+    return buffer.getvalue().encode()

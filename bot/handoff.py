@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete
 
 from bot.dialogs import Dialog, DialogService
 from db.models import DialogState, HrQuestion
+from db.repositories import rowcount
 from db.session import SessionFactory
 
 FLOW = "handoff"
@@ -31,15 +32,17 @@ class HandoffService:
         so pressing the button twice never queues the question twice.
         """
         async with self._sessions() as session, session.begin():
-            state = await session.scalar(
-                select(DialogState).where(DialogState.user_id == user_id).with_for_update()
-            )
+            state = await session.get(DialogState, user_id)
             if state is None or state.flow != FLOW:
                 return None
-            question = HrQuestion(
-                user_id=user_id, text=state.data["text"], language=state.data["language"]
+            data = dict(state.data)
+            # The offer is claimed by deleting it: of two presses at once, one deletes a row.
+            claimed = await session.execute(
+                delete(DialogState).where(DialogState.user_id == user_id, DialogState.flow == FLOW)
             )
+            if rowcount(claimed) != 1:
+                return None
+            question = HrQuestion(user_id=user_id, text=data["text"], language=data["language"])
             session.add(question)
-            await session.delete(state)
             await session.flush()
             return question.id

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from db.base import utcnow
 from db.models import HrQuestion
+from db.repositories import rowcount
 from db.session import SessionFactory
 
 MAX_DELIVERY_ATTEMPTS = 5
@@ -68,11 +69,16 @@ class HrQueue:
     async def answer(self, question_id: int, admin_id: int, text: str) -> Question | None:
         """Record the answer of an open question; None when it is not open (any more)."""
         async with self._sessions() as session, session.begin():
-            row = await session.get(HrQuestion, question_id, with_for_update=True)
-            if row is None or row.status != "open":
-                return None
-            row.status, row.answer = "answered", text
-            row.answered_by, row.answered_at = admin_id, utcnow()
+            claimed = await session.execute(
+                update(HrQuestion)
+                .where(HrQuestion.id == question_id, HrQuestion.status == "open")
+                .values(status="answered", answer=text, answered_by=admin_id,
+                        answered_at=utcnow())
+            )  # fmt: skip
+            if rowcount(claimed) != 1:
+                return None  # not open, or another admin answered it a moment ago
+            row = await session.get(HrQuestion, question_id)
+            assert row is not None
             return _plain(row)
 
     async def mark_delivered(self, question_id: int) -> None:
@@ -81,11 +87,14 @@ class HrQueue:
             if row is not None:
                 row.delivered_at = utcnow()
 
-    async def mark_failed(self, question_id: int) -> None:
+    async def mark_failed(self, question_id: int, permanent: bool) -> None:
+        """Count a failed delivery; a permanent failure is not retried."""
         async with self._sessions() as session, session.begin():
             row = await session.get(HrQuestion, question_id)
             if row is not None:
-                row.delivery_attempts += 1
+                row.delivery_attempts = (
+                    MAX_DELIVERY_ATTEMPTS if permanent else row.delivery_attempts + 1
+                )
 
     async def undelivered(self) -> list[Question]:
         """Answered questions whose answer has not reached the asker yet (retried by the sweep)."""
@@ -103,9 +112,15 @@ class HrQueue:
 def write_draft(question: Question, drafts_dir: Path) -> Path:
     """A draft knowledge entry from an answered question, for HR to complete and move to kb/."""
     drafts_dir.mkdir(parents=True, exist_ok=True)
-    path = drafts_dir / f"pertanyaan-{question.id}.toml"
+    path = drafts_dir / f"pertanyaan-{question.id}.toml"  # named so /hapus_data finds it
     path.write_text(_draft_toml(question), encoding="utf-8")
     return path
+
+
+def delete_drafts(question_ids: list[int], drafts_dir: Path) -> None:
+    """Remove the drafts made from these questions (their asker deleted their chat data)."""
+    for number in question_ids:
+        (drafts_dir / f"pertanyaan-{number}.toml").unlink(missing_ok=True)
 
 
 def _draft_toml(q: Question) -> str:

@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 from bot.config import LANGUAGES
+from bot.replies import Html, escape
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "content" / "locales"
 BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
@@ -52,13 +53,20 @@ class Translator:
         self.default = default
         self._catalogs = {lang: load_catalog(lang) for lang in LANGUAGES}
 
-    def __call__(self, lang: str, key: str, **values: object) -> str:
-        """The text for ``key`` in ``lang`` with named placeholders filled in."""
+    def __call__(self, lang: str, key: str, **values: object) -> Html:
+        """The text for ``key`` in ``lang`` with named placeholders filled in.
+
+        Strings are escaped for Telegram HTML unless they are ``Html`` already (numbers keep
+        their format specs).
+        """
         catalog = self._catalogs.get(lang) or self._catalogs[self.default]
         text = catalog.gettext(key)
         if text == key and lang != self.default:
             text = self._catalogs[self.default].gettext(key)
-        return text.format(**values) if values else text
+        if not values:
+            return Html(text)
+        safe = {k: escape(v) if isinstance(v, str) else v for k, v in values.items()}
+        return Html(text.format(**safe))
 
     def date(self, value: date | datetime, lang: str, with_weekday: bool = False) -> str:
         """A calendar date in the user's language, e.g. "Sabtu, 28 November 2026"."""

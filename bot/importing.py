@@ -5,11 +5,9 @@ One bad row rejects the whole file: the report lists every problem by row, colum
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -17,6 +15,8 @@ from typing import Any
 
 from bot import catalog, nip
 from bot.ranks import PNS_GRADES
+from bot.spreadsheets import FileProblem, Table, csv_bytes, read_table
+from db.models import Employee
 
 PPPK_GRADES = (
     "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
@@ -25,9 +25,11 @@ PPPK_GRADES = (
 BAD_POSITION = "use JPT Utama/Madya/Pratama, Administrator, Pengawas, Pelaksana or Fungsional"
 BAD_LEVEL = "a functional position needs its jenjang (Ahli Pertama ... Penyelia)"
 UNKNOWN_NIP = "no employee has this NIP; import employees first"
+FORMULA_START = ("=", "+", "-", "@")
+FORMULA_REASON = "must not start with =, +, - or @ (a spreadsheet formula)"
 _DATE_FORMATS = (
-    (re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})"), (1, 2, 3)),
-    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"), (3, 2, 1)),
+    (re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})", re.ASCII), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.ASCII), (3, 2, 1)),
 )
 PREDICATES = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
 POSITION_TYPES = {
@@ -63,11 +65,24 @@ class RowError:
 
 @dataclass
 class Parsed:
-    """Valid rows as plain values, or the problems that stop the import."""
+    """Valid rows as plain values, or the problems that stop the import.
+
+    ``problem`` is set when the file as a whole cannot be read: a message key and its values.
+    """
 
     kind: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    encoding: str = ""
+    problem: tuple[str, dict[str, object]] | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big a file may be: bytes and data rows."""
+
+    max_bytes: int = 20_000_000
+    max_rows: int = 200_000
 
 
 def _key(header: str) -> str:
@@ -87,42 +102,42 @@ def header_names(kind: str) -> dict[str, str]:
     return {_key(n): f for f, names in accepted_headers(kind).items() for n in names}
 
 
-def read_table(content: bytes, filename: str) -> tuple[list[str], Iterator[list[Any]]]:
-    """Headers and data rows of a CSV (comma or semicolon) or XLSX file."""
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(content)
-    text = content.decode("utf-8-sig", errors="replace")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    headers = next(reader, [])
-    return headers, (list(row) for row in reader)
-
-
-def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[list[Any]]]:
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    headers = [str(h or "") for h in next(rows, ())]
-    return headers, (list(row) for row in rows)
-
-
 def parse(
     content: bytes,
     filename: str,
     kind: str,
     today: date,
     progress: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
 ) -> Parsed:
-    """Check every row of one file; nothing is written here."""
+    """Check every row of one file; nothing is written here.
+
+    A file that cannot be read at all comes back with ``problem`` set and no rows.
+    """
+    limits = limits or Limits()
     result = Parsed(kind)
-    headers, rows = read_table(content, filename)
-    columns = _columns(headers, kind, result)
+    try:
+        table = read_table(content, filename, limits.max_bytes, limits.max_rows)
+        result.encoding = table.encoding
+        _check_rows(table, kind, today, result, progress)
+    except FileProblem as problem:
+        return Parsed(kind, problem=(problem.key, problem.values))
+    return result
+
+
+def _check_rows(
+    table: Table,
+    kind: str,
+    today: date,
+    result: Parsed,
+    progress: Callable[[int], None] | None,
+) -> None:
+    columns = _columns(table.headers, kind, result)
     if result.errors:
-        return result
+        return
     check = {"employees": _employee, "competencies": _competency, "training": _training}[kind]
     seen: dict[str, int] = {}
-    for number, raw in enumerate(rows, start=2):
+    for number, raw in enumerate(table.rows, start=2):
         if not any(str(v or "").strip() for v in raw):
             continue
         cells = {name: raw[i] if i < len(raw) else None for name, i in columns.items()}
@@ -134,7 +149,6 @@ def parse(
             result.rows.append({**row, "_row": number})
         if progress is not None:
             progress(1)
-    return result
 
 
 def _columns(headers: list[str], kind: str, result: Parsed) -> dict[str, int]:
@@ -210,8 +224,10 @@ def _employee(
     except nip.NipError as exc:
         errors.append(RowError(number, "nip", _text(cells.get("nip")), str(exc)))
     name = _text(cells.get("name"))
-    if not 2 <= len(name) <= 120:
-        errors.append(RowError(number, "name", name, "a name of 2-120 characters is required"))
+    if len(name) < 2:
+        errors.append(RowError(number, "name", name, "a name of 2 characters or more is needed"))
+    for column in ("name", "position_name"):
+        _free_text(_text(cells.get(column)), column, number, errors)
     unit = _checked(cells, "unit", _unit, "unknown unit (see content/units.toml)", number, errors)
     position_type = _checked(
         cells, "position_type", lambda text: POSITION_TYPES.get(text.lower()), BAD_POSITION,
@@ -251,6 +267,15 @@ def _employee(
         "cpns_tmt": cpns_tmt or (info.appointed if info and kind == "PNS" else None),
         "education": education, "ratings": ratings, "hours": hours,
     }  # fmt: skip
+
+
+def _free_text(text: str, column: str, number: int, errors: list[RowError]) -> None:
+    """Names and titles: within the database column, and never a spreadsheet formula."""
+    size = getattr(Employee.__table__.c[column].type, "length", None)
+    if size is not None and len(text) > size:
+        errors.append(RowError(number, column, text[:40] + "…", f"longer than {size} characters"))
+    if text.startswith(FORMULA_START):
+        errors.append(RowError(number, column, text, FORMULA_REASON))
 
 
 def _checked(
@@ -317,7 +342,7 @@ def _unit(text: str) -> str | None:
 def _nip_cell(cells: dict[str, Any], number: int, errors: list[RowError]) -> str:
     """The NIP of a competency or training row (its structure was checked on import)."""
     raw_nip = nip.normalise(_text(cells.get("nip")))
-    if not re.fullmatch(r"\d{18}", raw_nip):
+    if not nip.is_nip_shaped(raw_nip):
         errors.append(RowError(number, "nip", _text(cells.get("nip")), "an NIP has 18 digits"))
     return raw_nip
 
@@ -365,9 +390,6 @@ def _training(
 
 
 def report_csv(errors: list[RowError]) -> bytes:
-    """The problems as a CSV an HR officer can open next to their file."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["row", "column", "value", "reason"])
-    writer.writerows([e.row, e.column, e.value, e.reason] for e in errors)
-    return buffer.getvalue().encode("utf-8-sig")
+    """The problems as a CSV an HR officer can open next to their file (formula-safe)."""
+    rows: list[list[object]] = [[e.row, e.column, e.value, e.reason] for e in errors]
+    return csv_bytes(["row", "column", "value", "reason"], rows)

@@ -1,4 +1,8 @@
-"""Applying a checked spreadsheet to the database: all rows in one transaction, or none."""
+"""Applying a checked spreadsheet to the database: all rows or none, never a long lock.
+
+The rows are staged in short transactions (db/staging.py), then switched into the real tables
+in one short transaction.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,9 @@ from typing import Any
 from bot import catalog
 from bot.importing import UNKNOWN_NIP, Parsed, RowError
 from db import repositories as repo
-from db.models import AuditEntry, DevelopmentHours, PerformanceRating
+from db import staging
+from db.models import AuditEntry, StagedCompetency, StagedEmployee, StagedYearly
 from db.session import SessionFactory
-
-EMPLOYEE_FIELDS = (
-    "nip", "name", "employment_type", "gender", "birth_date", "position_name", "position_type",
-    "functional_level", "grade", "grade_tmt", "position_tmt", "cpns_tmt", "education",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -22,75 +22,71 @@ class Applied:
     inserted: int
     updated: int
     errors: tuple[RowError, ...] = ()
-
-
-class _Rejected(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} rows refer to unknown NIPs")
-        self.errors = errors
+    encoding: str = ""
+    problem: tuple[str, dict[str, object]] | None = None  # the file could not be read at all
 
 
 async def apply(sessions: SessionFactory, parsed: Parsed, actor: int | None) -> Applied:
-    """Write a valid file; a row naming an unknown NIP rolls everything back."""
-    if parsed.errors:
-        return Applied(0, 0, tuple(parsed.errors))
+    """Write a valid file; a row naming an unknown NIP rejects everything."""
+    if parsed.problem is not None or parsed.errors:
+        return Applied(0, 0, tuple(parsed.errors), parsed.encoding, parsed.problem)
+    run_id = await staging.new_run(sessions, parsed.kind, actor)
     try:
-        async with sessions() as session, session.begin():
-            writer = {"employees": _employees, "competencies": _competencies,
-                      "training": _training}[parsed.kind]  # fmt: skip
-            inserted, updated = await writer(session, parsed.rows)
-            session.add(AuditEntry(actor_id=actor, action=f"import_{parsed.kind}",
-                                   detail=f"{inserted} new, {updated} updated"))  # fmt: skip
-    except _Rejected as rejected:
-        return Applied(0, 0, tuple(rejected.errors))
-    return Applied(inserted, updated)
+        await _stage(sessions, parsed, run_id)
+        result = await _switch(sessions, parsed, run_id, actor)
+    except BaseException:
+        await staging.finish(sessions, run_id, "failed")
+        raise
+    await staging.finish(sessions, run_id, "rejected" if result.errors else "applied")
+    return result
 
 
-async def _employees(session: Any, rows: list[dict[str, Any]]) -> tuple[int, int]:
-    unit_ids = await repo.upsert_units(
-        session, ((u.code, u.name, u.region) for u in catalog.units())
-    )
-    existing = await repo.nip_ids(session, [r["nip"] for r in rows])
-    records = [
-        {**{k: r[k] for k in EMPLOYEE_FIELDS}, "unit_id": unit_ids[r["unit_code"]]} for r in rows
-    ]
-    new = [rec for rec in records if rec["nip"] not in existing]
-    ids = await repo.insert_employees(session, new) if new else {}
-    await repo.update_employees(
-        session, [{**rec, "id": existing[rec["nip"]]} for rec in records if rec["nip"] in existing]
-    )
-    ids.update(existing)
-    ratings = [{"employee_id": ids[r["nip"]], "year": y, "predicate": p}
-               for r in rows for y, p in r["ratings"].items()]  # fmt: skip
-    hours = [{"employee_id": ids[r["nip"]], "year": y, "hours": h}
-             for r in rows for y, h in r["hours"].items()]  # fmt: skip
-    await repo.replace_yearly(session, PerformanceRating, ratings)
-    await repo.replace_yearly(session, DevelopmentHours, hours)
-    return len(new), len(records) - len(new)
+async def _stage(sessions: SessionFactory, parsed: Parsed, run_id: int) -> None:
+    rows = parsed.rows
+    if parsed.kind == "employees":
+        await staging.stage(sessions, StagedEmployee, run_id, [_employee(r) for r in rows])
+        yearly = [{"nip": r["nip"], "year": y, "predicate": p, "hours": None}
+                  for r in rows for y, p in r["ratings"].items()]  # fmt: skip
+        yearly += [{"nip": r["nip"], "year": y, "predicate": None, "hours": h}
+                   for r in rows for y, h in r["hours"].items()]  # fmt: skip
+        await staging.stage(sessions, StagedYearly, run_id, yearly)
+    elif parsed.kind == "competencies":
+        await staging.stage(sessions, StagedCompetency, run_id, [
+            {k: r[k] for k in ("nip", "competency", "level", "assessed_on")} for r in rows
+        ])  # fmt: skip
+    else:
+        await staging.stage(sessions, StagedYearly, run_id, [
+            {"nip": r["nip"], "year": r["year"], "predicate": None, "hours": r["hours"]}
+            for r in rows
+        ])  # fmt: skip
 
 
-async def _known(session: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
-    ids = await repo.nip_ids(session, sorted({r["nip"] for r in rows}))
-    unknown = [
-        RowError(r["_row"], "nip", r["nip"], UNKNOWN_NIP) for r in rows if r["nip"] not in ids
-    ]
-    if unknown:
-        raise _Rejected(unknown)
-    return ids
+def _employee(row: dict[str, Any]) -> dict[str, Any]:
+    return {**{k: row[k] for k in staging.EMPLOYEE_COLUMNS}, "unit_code": row["unit_code"]}
 
 
-async def _competencies(session: Any, rows: list[dict[str, Any]]) -> tuple[int, int]:
-    ids = await _known(session, rows)
-    await repo.replace_competencies(session, [
-        {"employee_id": ids[r["nip"]], "competency": r["competency"], "level": r["level"],
-         "assessed_on": r["assessed_on"]} for r in rows
-    ])  # fmt: skip
-    return len(rows), 0
+async def _switch(
+    sessions: SessionFactory, parsed: Parsed, run_id: int, actor: int | None
+) -> Applied:
+    async with sessions() as session, session.begin():
+        if parsed.kind == "employees":
+            await repo.upsert_units(session, ((u.code, u.name, u.region) for u in catalog.units()))
+            inserted, updated = await staging.switch_employees(session, run_id)
+        else:
+            model = StagedCompetency if parsed.kind == "competencies" else StagedYearly
+            unknown = set(await staging.unknown_nips(session, model, run_id))
+            if unknown:
+                return Applied(0, 0, _unknown_errors(parsed, unknown), parsed.encoding)
+            inserted, updated = len(parsed.rows), 0
+            if parsed.kind == "competencies":
+                await staging.switch_competencies(session, run_id)
+        if parsed.kind != "competencies":
+            await staging.switch_yearly(session, run_id)
+        session.add(AuditEntry(actor_id=actor, action=f"import_{parsed.kind}",
+                               detail=f"{inserted} new, {updated} updated"))  # fmt: skip
+    return Applied(inserted, updated, (), parsed.encoding)
 
 
-async def _training(session: Any, rows: list[dict[str, Any]]) -> tuple[int, int]:
-    ids = await _known(session, rows)
-    await repo.replace_yearly(session, DevelopmentHours, [
-        {"employee_id": ids[r["nip"]], "year": r["year"], "hours": r["hours"]} for r in rows
-    ])  # fmt: skip
-    return len(rows), 0
+def _unknown_errors(parsed: Parsed, unknown: set[str]) -> tuple[RowError, ...]:
+    rows = [r for r in parsed.rows if r["nip"] in unknown]
+    return tuple(RowError(r["_row"], "nip", r["nip"], UNKNOWN_NIP) for r in rows)

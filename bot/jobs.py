@@ -18,9 +18,10 @@ RELOAD_JOB = "reload-content"
 
 
 async def sweep_job(context: BotContext) -> None:
-    """Housekeeping: drop expired conversations, resend HR answers that did not go out."""
+    """Housekeeping: drop expired conversations and attempt counters, resend HR answers."""
     svc = context.services
     purged = await svc.dialogs.purge_expired()
+    await svc.links.purge_guards()
     resent = await deliver_pending(context.bot, svc.hr_queue, svc.translate)
     if purged or resent:
         log.info("sweep: %d expired conversations removed, %d answers resent", purged, resent)

@@ -18,6 +18,9 @@ from bot.search import Match, SearchIndex
 log = logging.getLogger(__name__)
 
 ANSWERED, AMBIGUOUS, NO_MATCH, REFUSED = "answered", "ambiguous", "no_match", "refused"
+# A real question fits in far fewer characters; a 4,096-character message would cost ~100 ms
+# of search for nothing.
+MAX_QUESTION_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ class _Version:
     stamp: tuple[float, ...]
 
 
+# The last version built in this process, by folder and file times: versions are immutable.
+_BUILT: dict[tuple[Path, tuple[float, ...]], _Version] = {}
+
+
 class Knowledge:
     """The current knowledge base and how to ask it."""
 
@@ -70,9 +77,15 @@ class Knowledge:
 
     def _build(self) -> _Version:
         stamp = self._stamp()
+        key = (self._kb_dir, stamp)
+        if (cached := _BUILT.get(key)) is not None:
+            return cached  # another Services in this process built the same files already
         base = kb.load(self._kb_dir)
         lexicon = Lexicon.load()
-        return _Version(base, lexicon, Refusals.load(), SearchIndex(base.entries, lexicon), stamp)
+        built = _Version(base, lexicon, Refusals.load(), SearchIndex(base.entries, lexicon), stamp)
+        _BUILT.clear()
+        _BUILT[key] = built
+        return built
 
     def reload_if_changed(self) -> list[kb.Problem] | None:
         """Rebuild when a file changed. None: nothing changed; []: reloaded; else the problems."""
@@ -95,10 +108,13 @@ class Knowledge:
         return self._version.lexicon
 
     def language_of(self, question: str) -> str:
-        return "en" if looks_english(question, self._version.lexicon) else "id"
+        return (
+            "en" if looks_english(question[:MAX_QUESTION_CHARS], self._version.lexicon) else "id"
+        )
 
     def ask(self, question: str, language: str | None = None) -> Result:
-        """Classify and answer one question."""
+        """Classify and answer one question (only its first MAX_QUESTION_CHARS are searched)."""
+        question = question[:MAX_QUESTION_CHARS]
         version = self._version
         lang = language or self.language_of(question)
         refusal = version.refusals.match(question, version.lexicon)

@@ -1,33 +1,51 @@
 """Linking a Telegram account to an NIP with a one-time code from HR, and undoing it.
 
-Codes are random, stored only as a hash, expire, work once and belong to one NIP. Failed attempts
-are limited per account and per NIP, and the answers never reveal whether an NIP exists.
+Codes are random, stored only as a keyed hash (HMAC with the server key), expire, work once and
+belong to one NIP; a code is claimed in one conditional UPDATE, so it links one account even
+when several send it at the same moment. Failed attempts are limited per account and per NIP
+with counters checked and raised in one statement. The per-NIP limit stops wrong codes only: a
+stranger cannot lock the owner out, because the owner's valid code still links. Answers never
+reveal whether an NIP exists.
 """
 
 from __future__ import annotations
 
-import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import nip as nips
+from bot.server_key import keyed_hash
+from db import repositories as repo
 from db.base import utcnow
-from db.models import AuditEntry, Employee, LinkAttempt, LinkCode, TelegramLink, User
+from db.models import (
+    AuditEntry,
+    DialogState,
+    Employee,
+    HrQuestion,
+    LinkCode,
+    LinkGuard,
+    TelegramLink,
+    User,
+)
 from db.session import SessionFactory
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 CODE_LENGTH = 8
+CODE_SHAPE = re.compile(rf"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 MAX_FAILURES = 5
 WINDOW = timedelta(hours=1)
+ACCOUNT, NIP = "account", "nip"
 
 
 class LinkResult(Enum):
     LINKED = "linked"
+    ALREADY_LINKED = "already_linked"
     INVALID = "invalid"
     RATE_LIMITED = "rate_limited"
 
@@ -38,8 +56,13 @@ class IssuedCode:
     expires_at: datetime
 
 
-def _hash(nip: str, code: str) -> str:
-    return hashlib.sha256(f"{nip}:{code.upper().replace('-', '')}".encode()).hexdigest()
+def normalise_code(code: str) -> str:
+    """What people type ("abcd 2345", "ABCD-2345", "abcd2345") as the bare code."""
+    return re.sub(r"[\s\-]", "", code or "").upper()
+
+
+def looks_like_code(text: str) -> bool:
+    return bool(CODE_SHAPE.fullmatch(normalise_code(text)))
 
 
 def _new_code() -> str:
@@ -48,9 +71,16 @@ def _new_code() -> str:
 
 
 class LinkService:
-    def __init__(self, sessions: SessionFactory, code_hours: int = 72) -> None:
+    def __init__(self, sessions: SessionFactory, key: bytes, code_hours: int = 72) -> None:
         self._sessions = sessions
+        self._key = key
         self._lifetime = timedelta(hours=code_hours)
+
+    def _code_hash(self, nip: str, code: str) -> str:
+        return keyed_hash(self._key, "code", nip, normalise_code(code))
+
+    def _nip_key(self, nip: str) -> str:
+        return keyed_hash(self._key, "nip", nip)
 
     async def issue_code(self, nip: str, issued_by: int | None) -> IssuedCode | None:
         """A fresh code for an existing NIP (None if HR has no such employee); audited."""
@@ -61,43 +91,105 @@ class LinkService:
                 return None
             code = _new_code()
             expires = utcnow() + self._lifetime
-            session.add(LinkCode(nip=nip, code_hash=_hash(nip, code), issued_by=issued_by,
-                                 expires_at=expires))  # fmt: skip
+            session.add(LinkCode(nip=nip, code_hash=self._code_hash(nip, code),
+                                 issued_by=issued_by, expires_at=expires))  # fmt: skip
             session.add(AuditEntry(actor_id=issued_by, action="link_code_issued",
                                    employee_id=employee.id))  # fmt: skip
             return IssuedCode(code, expires)
 
     async def link(self, user_id: int, nip: str, code: str) -> tuple[LinkResult, str | None]:
-        """Check the code and link; the employee's name on success."""
+        """Check the code and link (ending the linking dialogue); the employee's name on success.
+
+        The account's attempt is counted before the code is looked at, so parallel attempts of
+        one account cannot pass the limit; a success gives the attempt back.
+        """
         nip = nips.normalise(nip)
+        if not await self._count_failure(ACCOUNT, str(user_id)):
+            return LinkResult.RATE_LIMITED, None
+        result = await self._claim(user_id, nip, code)
+        if result[0] in (LinkResult.LINKED, LinkResult.ALREADY_LINKED):
+            await self._forgive(ACCOUNT, str(user_id))
+            return result
+        if await self._count_failure(NIP, self._nip_key(nip)):
+            return LinkResult.INVALID, None
+        return LinkResult.RATE_LIMITED, None
+
+    async def _claim(self, user_id: int, nip: str, code: str) -> tuple[LinkResult, str | None]:
+        """Use the code in one conditional UPDATE; link and end the dialogue in the same commit."""
+        code_hash, now = self._code_hash(nip, code), utcnow()
+        employee_id = select(Employee.id).where(Employee.nip == nip).scalar_subquery()
         async with self._sessions() as session, session.begin():
-            if await self._too_many_failures(session, user_id, nip):
-                return LinkResult.RATE_LIMITED, None
-            row = await session.scalar(
-                select(LinkCode)
-                .where(LinkCode.code_hash == _hash(nip, code), LinkCode.nip == nip)
-                .with_for_update()
-            )
+            claimed = await session.execute(
+                update(LinkCode)
+                .where(LinkCode.code_hash == code_hash, LinkCode.nip == nip,
+                       LinkCode.used_at.is_(None), LinkCode.expires_at > now,
+                       employee_id.is_not(None))
+                .values(used_at=now, used_by=user_id)
+            )  # fmt: skip
             employee = await session.scalar(select(Employee).where(Employee.nip == nip))
-            if row is None or row.used_at or row.expires_at <= utcnow() or employee is None:
-                session.add(LinkAttempt(user_id=user_id, nip=nip))
+            if employee is None:
                 return LinkResult.INVALID, None
-            row.used_at = utcnow()
-            await self._replace_links(session, user_id, employee.id)
-            return LinkResult.LINKED, employee.name
+            if repo.rowcount(claimed) == 1:
+                await self._replace_links(session, user_id, employee.id)
+                result = LinkResult.LINKED
+            elif await self._already_linked_with(session, user_id, employee.id, code_hash):
+                result = LinkResult.ALREADY_LINKED
+            else:
+                return LinkResult.INVALID, None
+            await session.execute(delete(DialogState).where(DialogState.user_id == user_id))
+            return result, employee.name
 
     @staticmethod
-    async def _too_many_failures(session: AsyncSession, user_id: int, nip: str) -> bool:
-        since = utcnow() - WINDOW
-        by_user = await session.scalar(
-            select(func.count()).select_from(LinkAttempt)
-            .where(LinkAttempt.user_id == user_id, LinkAttempt.at > since)
-        )  # fmt: skip
-        by_nip = await session.scalar(
-            select(func.count()).select_from(LinkAttempt)
-            .where(LinkAttempt.nip == nip, LinkAttempt.at > since)
-        )  # fmt: skip
-        return (by_user or 0) >= MAX_FAILURES or (by_nip or 0) >= MAX_FAILURES
+    async def _already_linked_with(
+        session: AsyncSession, user_id: int, employee_id: int, code_hash: str
+    ) -> bool:
+        """The same account sends the code it already used (its reply was lost)."""
+        used_by = await session.scalar(
+            select(LinkCode.used_by).where(LinkCode.code_hash == code_hash)
+        )
+        linked = await session.scalar(
+            select(TelegramLink.employee_id).where(TelegramLink.user_id == user_id)
+        )
+        return used_by == user_id and linked == employee_id
+
+    async def _count_failure(self, scope: str, key: str) -> bool:
+        """Count one more failure unless the limit is reached, in one statement; True if counted.
+
+        The conditional UPDATE is atomic on both databases (a row lock on PostgreSQL, the
+        single writer on SQLite), so a burst of attempts can never be evaluated past the limit.
+        """
+        now = utcnow()
+        cutoff = now - WINDOW
+        stale = LinkGuard.window_start <= cutoff
+        async with self._sessions() as session, session.begin():
+            await repo.insert_ignore(
+                session, LinkGuard, {"scope": scope, "key": key, "window_start": now,
+                                     "failures": 0}
+            )  # fmt: skip
+            counted = await session.execute(
+                update(LinkGuard)
+                .where(LinkGuard.scope == scope, LinkGuard.key == key,
+                       stale | (LinkGuard.failures < MAX_FAILURES))
+                .values(failures=case((stale, 1), else_=LinkGuard.failures + 1),
+                        window_start=case((stale, now), else_=LinkGuard.window_start))
+            )  # fmt: skip
+            return repo.rowcount(counted) == 1
+
+    async def _forgive(self, scope: str, key: str) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(LinkGuard)
+                .where(LinkGuard.scope == scope, LinkGuard.key == key, LinkGuard.failures > 0)
+                .values(failures=LinkGuard.failures - 1)
+            )
+
+    async def purge_guards(self) -> int:
+        """Forget attempt counters whose window has ended; how many."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                delete(LinkGuard).where(LinkGuard.window_start <= utcnow() - WINDOW)
+            )
+            return repo.rowcount(result)
 
     @staticmethod
     async def _replace_links(session: AsyncSession, user_id: int, employee_id: int) -> None:
@@ -118,7 +210,7 @@ class LinkService:
             result = await session.execute(
                 delete(TelegramLink).where(TelegramLink.user_id == user_id)
             )
-            return bool(getattr(result, "rowcount", 0))
+            return bool(repo.rowcount(result))
 
     async def linked_employee_id(self, user_id: int) -> int | None:
         async with self._sessions() as session:
@@ -126,14 +218,28 @@ class LinkService:
                 select(TelegramLink.employee_id).where(TelegramLink.user_id == user_id)
             )
 
-    async def delete_chat_data(self, user_id: int) -> None:
-        """Forget the account: its link, conversations, ratings, questions and attempts.
+    async def linked_nip(self, user_id: int) -> str | None:
+        """The NIP this account is linked to, if any."""
+        async with self._sessions() as session:
+            return await session.scalar(
+                select(Employee.nip)
+                .join(TelegramLink, TelegramLink.employee_id == Employee.id)
+                .where(TelegramLink.user_id == user_id)
+            )
 
-        The employee record stays: it belongs to HR, not to the chat.
+    async def delete_chat_data(self, user_id: int) -> list[int]:
+        """Forget the account: its link, conversations, ratings and questions.
+
+        Returns the numbers of the deleted questions (their draft files go too). The employee
+        record stays: it belongs to HR, not to the chat. The attempt counters stay for their
+        window: they are security records, and deleting them would reset the limits.
         """
         async with self._sessions() as session, session.begin():
-            await session.execute(delete(LinkAttempt).where(LinkAttempt.user_id == user_id))
+            questions = list(
+                await session.scalars(select(HrQuestion.id).where(HrQuestion.user_id == user_id))
+            )
             await session.execute(delete(User).where(User.id == user_id))  # cascades
+            return questions
 
 
 async def link_directly(sessions: SessionFactory, user_id: int, nip: str) -> str | None:

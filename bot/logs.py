@@ -4,27 +4,60 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 
-_NIP = re.compile(r"(?<!\d)\d{18}(?!\d)")
-_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+_NIP = re.compile(r"(?<![0-9])[0-9]{18}(?![0-9])")
+_TOKEN = re.compile(r"[0-9]{5,}:[A-Za-z0-9_-]{20,}")
+# python-telegram-bot logs a whole update it cannot parse (other users' texts and names).
+_RAW_UPDATE = "Received data was"
+
+
+def redact(text: str) -> str:
+    """Anything shaped like an NIP or a bot token masked."""
+    return _TOKEN.sub("<token>", _NIP.sub("<nip>", text))
 
 
 class RedactingFilter(logging.Filter):
-    """Masks anything shaped like an NIP or a bot token, as a last line of defence."""
+    """Drops raw update dumps and masks NIPs and tokens in the message, as a last defence."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and _RAW_UPDATE in record.msg:
+            record.msg, record.args = (
+                "an update could not be parsed; its content is not logged",
+                None,
+            )
+            record.exc_info, record.exc_text = None, None
+            return True
         message = record.getMessage()
-        clean = _TOKEN.sub("<token>", _NIP.sub("<nip>", message))
+        clean = redact(message)
         if clean != message:
             record.msg, record.args = clean, None
         return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Masks NIPs and tokens in the whole formatted record, traceback included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def safe_traceback(error: BaseException) -> str:
+    """Where an error happened (the frames and the exception's type), without its message.
+
+    Messages of database and parsing errors may quote the data that failed: NIPs, names,
+    birth dates or message text. The frames show only our code.
+    """
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    kind = f"{type(error).__module__}.{type(error).__name__}"
+    return f"Traceback (most recent call last):\n{frames}{kind}"
 
 
 def setup(level: str) -> None:
     """Configure the root logger once; HTTP client request lines (with the token) are muted."""
     handler = logging.StreamHandler()
     handler.addFilter(RedactingFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -33,3 +66,5 @@ def setup(level: str) -> None:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     # python-telegram-bot logs whole updates (message text) at DEBUG: never let that through.
     logging.getLogger("telegram").setLevel(max(logging.INFO, root.level))
+    # SQLAlchemy echoes statement parameters (NIPs, names) at INFO.
+    logging.getLogger("sqlalchemy").setLevel(max(logging.WARNING, root.level))

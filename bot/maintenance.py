@@ -13,6 +13,7 @@ from bot import catalog, demo, importing
 from bot.config import Config
 from bot.imports import Applied, apply
 from bot.linking import IssuedCode, LinkService
+from bot.server_key import server_key
 from db import repositories as repo
 from db.migrate import current_revision, upgrade
 from db.session import SessionFactory, create_engine, session_factory
@@ -50,7 +51,7 @@ async def seed_demo(config: Config, count: int = 360) -> SeedResult:
 async def issue_link_code(config: Config, nip: str) -> IssuedCode | None:
     """A linking code for an NIP, issued from the command line (audited with no actor)."""
     async with _migrated(config) as engine:
-        service = LinkService(session_factory(engine), config.link_code_hours)
+        service = LinkService(session_factory(engine), server_key(config), config.link_code_hours)
         return await service.issue_code(nip, None)
 
 
@@ -61,9 +62,10 @@ async def import_file(
     filename: str,
     progress: Callable[[int], None] | None = None,
 ) -> Applied:
-    """Check a spreadsheet and, when every row is valid, apply it in one transaction."""
+    """Check a spreadsheet and, when every row is valid, apply it (all rows or none)."""
     today = datetime.now(config.timezone).date()
-    parsed = importing.parse(content, filename, kind, today, progress)
+    limits = importing.Limits(config.imports.max_file_mb * 1_000_000, config.imports.max_rows)
+    parsed = importing.parse(content, filename, kind, today, progress, limits)
     async with _migrated(config) as engine:
         return await apply(session_factory(engine), parsed, None)
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 MIN_AGE_AT_APPOINTMENT = 18
 JAKARTA = ZoneInfo("Asia/Jakarta")
+_SHAPE = re.compile(r"[0-9]{18}")
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,15 @@ def normalise(raw: str) -> str:
     return re.sub(r"[\s.\-]", "", raw or "")
 
 
+def is_nip_shaped(text: str) -> bool:
+    """Exactly 18 ASCII digits (full-width or Arabic-Indic digits are not an NIP)."""
+    return bool(_SHAPE.fullmatch(text))
+
+
 def parse(raw: str, today: date | None = None, pppk: bool = False) -> NipInfo:
     """Check an NIP's structure and return what it encodes; raise NipError with the reason."""
     nip = normalise(raw)
-    if not re.fullmatch(r"\d{18}", nip):
+    if not is_nip_shaped(nip):
         raise NipError("an NIP has exactly 18 digits")
     birth = _date(nip[0:4], nip[4:6], nip[6:8], "birth date (digits 1-8)")
     if pppk:

@@ -7,12 +7,12 @@ import logging
 import signal
 from datetime import timedelta
 
-from telegram import Update
 from telegram.error import NetworkError
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from bot.app import App, shutdown, startup
 from bot.config import Config, ConfigError
+from bot.safe_updates import ALLOWED_UPDATES
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +55,14 @@ async def _start_updater(app: App, config: Config) -> None:
             url_path=_url_path(tg.webhook.url),
             webhook_url=tg.webhook.url,
             secret_token=tg.webhook.secret_token or None,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=ALLOWED_UPDATES,
             bootstrap_retries=3,
         )
     else:
         await app.updater.start_polling(
             timeout=timedelta(seconds=tg.poll_timeout),
             bootstrap_retries=3,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=ALLOWED_UPDATES,
         )
 
 

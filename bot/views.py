@@ -9,7 +9,7 @@ from bot import callbacks
 from bot.config import LANGUAGES
 from bot.i18n import Translator
 from bot.ratings import EntryRating
-from bot.replies import Button, Reply
+from bot.replies import Button, Html, Reply
 from bot.stats import Overview
 from bot.users import UserInfo
 
@@ -111,7 +111,7 @@ def cancelled(t: Translator, lang: str, had_dialog: bool) -> Reply:
 
 def admin_overview(t: Translator, lang: str, stats: Overview, ratings: list[EntryRating]) -> Reply:
     """The admin's summary of what the database holds, and the answers rated worst."""
-    text = t(
+    text: str = t(
         lang,
         "admin.overview",
         users=stats.users,
@@ -123,7 +123,7 @@ def admin_overview(t: Translator, lang: str, stats: Overview, ratings: list[Entr
     worst = [r for r in ratings if r.down][:3]
     if worst:
         lines = "\n".join(f"• {html.escape(r.entry_id)}: 👎 {r.down} · 👍 {r.up}" for r in worst)
-        text += "\n\n" + t(lang, "admin.worst_rated", entries=lines)
+        text += "\n\n" + t(lang, "admin.worst_rated", entries=Html(lines))
     return Reply(text)
 
 

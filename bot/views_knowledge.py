@@ -9,8 +9,10 @@ from bot.hr_queue import Question
 from bot.i18n import Translator
 from bot.kb import Entry, KnowledgeBase
 from bot.knowledge import AMBIGUOUS, ANSWERED, REFUSED, Result
-from bot.replies import Button, Reply
+from bot.replies import MESSAGE_LIMIT, Button, Reply, escape, split_reply, visible_length
 from bot.views import not_understood
+
+QUOTE_LIMIT = 500
 
 
 def kb_answer(t: Translator, lang: str, entry: Entry, related: list[Entry]) -> Reply:
@@ -18,7 +20,7 @@ def kb_answer(t: Translator, lang: str, entry: Entry, related: list[Entry]) -> R
     footer = t(
         lang,
         "kb.footer",
-        sources=html.escape("; ".join(entry.sources)),
+        sources="; ".join(entry.sources),
         effective=t.effective(entry.effective, lang),
     )
     rows: list[tuple[Button, ...]] = [
@@ -55,7 +57,7 @@ def hr_open_list(t: Translator, lang: str, questions: list[Question], total: int
     """The open questions for an admin, each with an answer button."""
     if not questions:
         return Reply(t(lang, "hr.none_open"))
-    lines = [t(lang, "hr.open_header", total=total)]
+    lines: list[str] = [t(lang, "hr.open_header", total=total)]
     rows = []
     for q in questions:
         when = t.date(q.created_at, lang)
@@ -66,28 +68,28 @@ def hr_open_list(t: Translator, lang: str, questions: list[Question], total: int
 
 
 def hr_answer_prompt(t: Translator, lang: str, question: Question) -> Reply:
-    return Reply(
-        t(lang, "hr.answer_prompt", number=question.id, question=html.escape(question.text))
-    )
+    return Reply(t(lang, "hr.answer_prompt", number=question.id, question=question.text))
 
 
-def hr_delivered(t: Translator, lang: str, question: Question, delivered: bool) -> Reply:
-    key = "hr.delivered" if delivered else "hr.not_delivered"
+def hr_delivered(t: Translator, lang: str, question: Question, outcome: str) -> Reply:
+    """The admin's confirmation: sent, to be retried, or impossible to deliver."""
+    key = {"sent": "hr.delivered", "retry": "hr.not_delivered"}.get(outcome, "hr.undeliverable")
     button = Button(t(lang, "hr.draft_button"), callbacks.HR_DRAFT.format(number=question.id))
     return Reply(t(lang, key, number=question.id), ((button,),))
 
 
-def hr_answer_for_asker(t: Translator, question: Question) -> Reply:
-    """What the asker receives: their question quoted, then the officer's answer."""
+def hr_answer_for_asker(t: Translator, question: Question) -> list[Reply]:
+    """What the asker receives: their question quoted (shortened), then the officer's answer.
+
+    An answer too long to share one message with the quote follows in messages of its own.
+    """
     lang = question.language
-    return Reply(
-        t(
-            lang,
-            "hr.answer_to_asker",
-            question=html.escape(question.text),
-            answer=html.escape(question.answer or ""),
-        )
-    )
+    quote = _short(question.text, QUOTE_LIMIT)
+    whole = t(lang, "hr.answer_to_asker", question=quote, answer=question.answer or "")
+    if visible_length(whole) <= MESSAGE_LIMIT:
+        return [Reply(whole)]
+    head = t(lang, "hr.answer_to_asker", question=quote, answer="").rstrip()
+    return [Reply(head), *split_reply(Reply(escape(question.answer or "")))]
 
 
 def _short(text: str, limit: int = 160) -> str:

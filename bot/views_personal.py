@@ -10,7 +10,7 @@ from bot import nip as nip_module
 from bot.eligibility import Finding
 from bot.i18n import Translator
 from bot.profile import Career, CompetencyReport, Profile, TrainingAdvice
-from bot.replies import Reply
+from bot.replies import Html, Reply, join
 
 
 def _finding_line(t: Translator, lang: str, finding: Finding) -> str:
@@ -29,7 +29,7 @@ def _value(t: Translator, lang: str, value: object) -> object:
     if isinstance(value, float):
         return t.number(value, lang)
     if isinstance(value, list):
-        return ", ".join(t(lang, f"career.requirement.{v}") for v in value)
+        return join(", ", [t(lang, f"career.requirement.{v}") for v in value])
     if isinstance(value, str) and value in LEVEL_KEYS:
         return t(lang, f"level.{value}")
     return value
@@ -53,9 +53,8 @@ def profile(t: Translator, lang: str, p: Profile, today: date, masked: bool = Fa
     skp = ", ".join(f"{y}: {r}" for y, r in ratings) or t(lang, "profile.none")
     service = _duration(t, lang, p.cpns_tmt, today) if p.cpns_tmt else None
     lines = [
-        t(lang, "profile.header", name=html.escape(p.name), nip=shown_nip),
-        t(lang, "profile.position", position=html.escape(p.position_name),
-          unit=html.escape(p.unit), region=html.escape(p.region)),
+        t(lang, "profile.header", name=p.name, nip=shown_nip),
+        t(lang, "profile.position", position=p.position_name, unit=p.unit, region=p.region),
         t(lang, "profile.rank", grade=p.grade, tmt=t.date(p.grade_tmt, lang),
           years=_duration(t, lang, p.grade_tmt, today)),
         t(lang, "profile.service", years=service if service is not None else "-",
@@ -63,7 +62,7 @@ def profile(t: Translator, lang: str, p: Profile, today: date, masked: bool = Fa
         t(lang, "profile.skp", skp=skp),
     ]  # fmt: skip
     if p.gaps_in_data:
-        gaps = "\n".join("• " + t(lang, key) for key in p.gaps_in_data)
+        gaps = join("\n", [Html("• " + t(lang, key)) for key in p.gaps_in_data])
         lines.append(t(lang, "profile.gaps", gaps=gaps))
     else:
         lines.append(t(lang, "profile.complete"))
@@ -81,7 +80,7 @@ def _duration(t: Translator, lang: str, start: date, end: date) -> str:
 def competencies(t: Translator, lang: str, report: CompetencyReport) -> Reply:
     """Each competency against the standard, the gap and the JPM with its category."""
     names = {c.code: (c.name_en if lang == "en" else c.name_id) for c in catalog.competencies()}
-    lines = [t(lang, "competency.header")]
+    lines: list[str] = [t(lang, "competency.header")]
     for row in report.rows:
         actual = "-" if row.actual is None else str(row.actual)
         gap = f" ⚠️ −{row.gap}" if row.gap else " ✅"
@@ -111,13 +110,13 @@ def competency_chart(t: Translator, lang: str, report: CompetencyReport) -> byte
 
 def training(t: Translator, lang: str, advice: TrainingAdvice) -> Reply:
     """Recommended training, biggest gap first, and this year's hours against the right."""
-    lines = [t(lang, "training.header")]
+    lines: list[str] = [t(lang, "training.header")]
     if not advice.recommended:
         lines.append(t(lang, "training.no_gap"))
     for item, gap in advice.recommended:
         name = item.name_en if lang == "en" else item.name_id
-        lines.append(t(lang, "training.item", name=html.escape(name), gap=gap,
-                       provider=html.escape(item.provider), mode=item.mode,
+        lines.append(t(lang, "training.item", name=name, gap=gap, provider=item.provider,
+                       mode=item.mode,
                        jp=item.jp or "-"))  # fmt: skip
     key = "training.hours_pppk" if advice.pppk else "training.hours_pns"
     lines.append(t(lang, key, hours=advice.hours_this_year, target=advice.target))
@@ -132,7 +131,7 @@ def career_outlook(t: Translator, lang: str, outlook: Career) -> Reply:
         ("career.section_jpt", outlook.jpt),
         ("career.section_rotation", outlook.rotation),
     ]
-    parts = [t(lang, "career.header")]
+    parts: list[str] = [t(lang, "career.header")]
     for title, findings in sections:
         if findings:
             body = "\n".join(_finding_line(t, lang, f) for f in findings)

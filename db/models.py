@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -179,17 +180,21 @@ class LinkCode(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
-class LinkAttempt(Base):
-    """A failed attempt to link an account, for the per-account and per-NIP limits."""
+class LinkGuard(Base):
+    """Failed linking attempts in the current window, per account or per NIP (keyed hash).
 
-    __tablename__ = "link_attempts"
+    A security record, not chat data: it outlives /hapus_data and is purged once its window ends.
+    """
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    nip: Mapped[str] = mapped_column(String(18), index=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    __tablename__ = "link_guards"
+
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    failures: Mapped[int] = mapped_column(SmallInteger, default=0)
 
 
 class AuditEntry(Base):
@@ -203,3 +208,70 @@ class AuditEntry(Base):
     employee_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class ImportRun(Base):
+    """One spreadsheet import: its rows are staged in short transactions, then switched in."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10), default="staging", index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StagedEmployee(Base):
+    """An employee row of an import, waiting for the switch."""
+
+    __tablename__ = "staged_employees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id", ondelete="CASCADE"))
+    nip: Mapped[str] = mapped_column(String(18))
+    name: Mapped[str] = mapped_column(String(120))
+    employment_type: Mapped[str] = mapped_column(String(4))
+    gender: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date] = mapped_column(Date)
+    unit_code: Mapped[str] = mapped_column(String(40))
+    position_name: Mapped[str] = mapped_column(String(200))
+    position_type: Mapped[str] = mapped_column(String(20))
+    functional_level: Mapped[str | None] = mapped_column(String(20))
+    grade: Mapped[str] = mapped_column(String(6))
+    grade_tmt: Mapped[date] = mapped_column(Date)
+    position_tmt: Mapped[date] = mapped_column(Date)
+    cpns_tmt: Mapped[date | None] = mapped_column(Date)
+    education: Mapped[str] = mapped_column(String(8))
+
+    __table_args__ = (Index("ix_staged_employees_run_nip", "run_id", "nip"),)
+
+
+class StagedYearly(Base):
+    """A yearly value of an import: an SKP predicate or development hours (JP)."""
+
+    __tablename__ = "staged_yearly"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id", ondelete="CASCADE"))
+    nip: Mapped[str] = mapped_column(String(18))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    predicate: Mapped[str | None] = mapped_column(String(20))
+    hours: Mapped[int | None] = mapped_column(SmallInteger)
+
+    __table_args__ = (Index("ix_staged_yearly_run_nip", "run_id", "nip"),)
+
+
+class StagedCompetency(Base):
+    """An assessed competency level of an import."""
+
+    __tablename__ = "staged_competencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id", ondelete="CASCADE"))
+    nip: Mapped[str] = mapped_column(String(18))
+    competency: Mapped[str] = mapped_column(String(40))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    assessed_on: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_staged_competencies_run_nip", "run_id", "nip"),)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import CompetencyScore, DevelopmentHours, Employee, PerformanceRating, Unit
@@ -129,3 +130,17 @@ async def replace_competencies(session: AsyncSession, rows: Sequence[dict[str, A
     for start in range(0, len(pairs), CHUNK):
         await session.execute(delete(CompetencyScore).where(key.in_(pairs[start : start + CHUNK])))
     await insert_competencies(session, rows)
+
+
+async def insert_ignore(session: AsyncSession, model: type[Any], values: dict[str, Any]) -> None:
+    """INSERT the row unless one with the same key exists (ON CONFLICT DO NOTHING)."""
+    if session.get_bind().dialect.name == "postgresql":
+        statement: Any = postgresql.insert(model)
+    else:
+        statement = sqlite.insert(model)
+    await session.execute(statement.values(**values).on_conflict_do_nothing())
+
+
+def rowcount(result: Any) -> int:
+    """Rows an UPDATE or DELETE touched (0 when the driver cannot tell)."""
+    return int(getattr(result, "rowcount", 0) or 0)

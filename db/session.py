@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +24,25 @@ def async_url(url: str) -> str:
     return re.sub(r"^sqlite(\+\w+)?://", "sqlite+aiosqlite://", url)
 
 
-def create_engine(url: str, echo: bool = False) -> AsyncEngine:
-    """Create the process's engine; SQLite gets WAL, foreign keys and a busy timeout."""
-    engine = create_async_engine(async_url(url), echo=echo)
+def create_engine(url: str, echo: bool = False, busy_timeout_ms: int = 10_000) -> AsyncEngine:
+    """Create the process's engine; SQLite gets WAL, foreign keys and a busy timeout.
+
+    Statement parameters (NIPs, names) never appear in error messages or tracebacks.
+    """
+    engine = create_async_engine(async_url(url), echo=echo, hide_parameters=not echo)
     if engine.dialect.name == "sqlite":
         database = engine.url.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, busy_timeout_ms))
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+def _sqlite_pragmas(busy_timeout_ms: int, dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import filters
 
-from bot.replies import Reply
+from bot.replies import Reply, split_reply
 
 # The bot works in private chats only: personal data must never land in a group.
 PRIVATE = filters.ChatType.PRIVATE
@@ -24,8 +24,11 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def send(update: Update, reply: Reply) -> Message | None:
-    """Send the reply into the chat the update came from."""
+    """Send the reply into the chat the update came from (in parts when it is too long)."""
     chat = update.effective_chat
     if chat is None:
         return None
-    return await chat.send_message(reply.text, reply_markup=markup(reply))
+    message = None
+    for part in split_reply(reply):
+        message = await chat.send_message(part.text, reply_markup=markup(part))
+    return message

@@ -15,6 +15,7 @@ from bot.context import BotContext
 from bot.dialogs import Dialog
 from handlers.common import PRIVATE, send
 from handlers.knowledge import answer_question
+from handlers.personal import linking_echo
 
 FlowStep = Callable[[Update, BotContext, Dialog], Awaitable[None]]
 FLOWS_KEY = "flows"
@@ -29,7 +30,10 @@ async def catch_all(update: Update, context: BotContext) -> None:
         await flows[dialog.flow](update, context, dialog)
         return
     assert update.effective_message is not None
-    await answer_question(update, context, update.effective_message.text or "")
+    text = update.effective_message.text or ""
+    if await linking_echo(update, context, text):
+        return
+    await answer_question(update, context, text)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

@@ -8,19 +8,17 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks, views_knowledge
-from bot.catalog import CONTENT_DIR
 from bot.commands import names
 from bot.config import Config
 from bot.context import BotContext
 from bot.dialogs import Dialog
 from bot.hr_delivery import deliver
 from bot.hr_queue import Question, write_draft
-from bot.replies import Reply
+from bot.replies import Html, Reply
 from handlers.admin import admin_filter
 from handlers.common import PRIVATE, send
 
 ANSWER_FLOW = "hr_answer"
-DRAFTS_DIR = CONTENT_DIR / "drafts"
 
 
 async def list_open(update: Update, context: BotContext) -> None:
@@ -69,8 +67,8 @@ async def answer_step(update: Update, context: BotContext, dialog: Dialog) -> No
     if question is None:
         await send(update, Reply(t(context.lang, "hr.not_open")))
         return
-    delivered = await deliver(context.bot, svc.hr_queue, t, question)
-    await send(update, views_knowledge.hr_delivered(t, context.lang, question, delivered))
+    outcome = await deliver(context.bot, svc.hr_queue, t, question)
+    await send(update, views_knowledge.hr_delivered(t, context.lang, question, outcome.value))
 
 
 async def make_draft(update: Update, context: BotContext) -> None:
@@ -79,8 +77,8 @@ async def make_draft(update: Update, context: BotContext) -> None:
     question = await _pressed_question(update, context)
     if question is None or question.answer is None:
         return
-    path = write_draft(question, DRAFTS_DIR)
-    await send(update, Reply(t(context.lang, "hr.draft_written", path=html.escape(str(path)))))
+    path = write_draft(question, context.services.config.drafts_dir)
+    await send(update, Reply(t(context.lang, "hr.draft_written", path=str(path))))
 
 
 async def reload_content(update: Update, context: BotContext) -> None:
@@ -89,7 +87,7 @@ async def reload_content(update: Update, context: BotContext) -> None:
     problems = svc.knowledge.reload()
     if problems:
         listing = "\n".join(html.escape(str(p)) for p in problems[:20])
-        text = t(context.lang, "hr.reload_failed", count=len(problems), problems=listing)
+        text = t(context.lang, "hr.reload_failed", count=len(problems), problems=Html(listing))
     else:
         text = t(context.lang, "hr.reloaded", count=len(svc.knowledge.base.entries))
     await send(update, Reply(text))

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import date, datetime
 
 from telegram import Update
@@ -14,7 +13,8 @@ from bot.commands import names
 from bot.config import Config
 from bot.context import BotContext
 from bot.dialogs import Dialog
-from bot.linking import LinkResult
+from bot.hr_queue import delete_drafts
+from bot.linking import LinkResult, looks_like_code
 from bot.replies import Button, Reply
 from handlers.admin import admin_filter
 from handlers.common import PRIVATE, send
@@ -82,14 +82,14 @@ async def start_linking(update: Update, context: BotContext) -> None:
 
 
 async def link_step(update: Update, context: BotContext, dialog: Dialog) -> None:
-    """The NIP, then the one-time code."""
+    """The NIP, then the one-time code. An NIP sent again at the code step starts over."""
     assert update.effective_user is not None
     assert update.effective_message is not None
     svc, t, lang = context.services, context.services.translate, context.lang
     user_id, text = update.effective_user.id, (update.effective_message.text or "").strip()
-    if dialog.step == "nip":
-        digits = nip.normalise(text)
-        if len(digits) != 18 or not digits.isdigit():
+    digits = nip.normalise(text)
+    if dialog.step == "nip" or nip.is_nip_shaped(digits):
+        if not nip.is_nip_shaped(digits):
             await send(update, Reply(t(lang, "link.bad_nip")))
             return
         await svc.dialogs.save(user_id, Dialog(LINK_FLOW, "code", {"nip": digits}))
@@ -99,11 +99,29 @@ async def link_step(update: Update, context: BotContext, dialog: Dialog) -> None
     if result is LinkResult.INVALID:
         await send(update, Reply(t(lang, "link.invalid")))
         return
-    await svc.dialogs.end(user_id)
     if result is LinkResult.RATE_LIMITED:
         await send(update, Reply(t(lang, "link.rate_limited")))
         return
-    await send(update, Reply(t(lang, "link.done", name=html.escape(name or ""))))
+    key = "link.done" if result is LinkResult.LINKED else "link.already_done"
+    await send(update, Reply(t(lang, key, name=name or "")))
+
+
+async def linking_echo(update: Update, context: BotContext, text: str) -> bool:
+    """An NIP or a code sent outside the linking dialogue (its reply was lost, say): explain.
+
+    True when the text was answered here.
+    """
+    assert update.effective_user is not None
+    digits = nip.normalise(text)
+    if not (nip.is_nip_shaped(digits) or looks_like_code(text)):
+        return False
+    t, lang = context.services.translate, context.lang
+    linked = await context.services.links.linked_nip(update.effective_user.id)
+    if linked is None:
+        await send(update, Reply(t(lang, "link.use_daftar")))
+    else:
+        await send(update, Reply(t(lang, "link.already_linked", nip=linked)))
+    return True
 
 
 async def unlink(update: Update, context: BotContext) -> None:
@@ -124,7 +142,8 @@ async def confirm_delete(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await context.services.links.delete_chat_data(query.from_user.id)
+    questions = await context.services.links.delete_chat_data(query.from_user.id)
+    delete_drafts(questions, context.services.config.drafts_dir)
     await send(update, Reply(context.services.translate(context.lang, "delete.done")))
 
 

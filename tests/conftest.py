@@ -52,7 +52,11 @@ def make_config(db_url: str, tmp_path: Path) -> Callable[..., Config]:
         if api is not None:
             env |= {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url}
         config = load_config(DEFAULT_CONFIG, env)
-        config = config.with_changes(console_files_dir=tmp_path / "files")
+        config = config.with_changes(
+            console_files_dir=tmp_path / "files",
+            drafts_dir=tmp_path / "drafts",
+            secret_file=tmp_path / "secret.key",
+        )
         return config.with_changes(**changes) if changes else config
 
     return _make

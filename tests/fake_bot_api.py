@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 import httpx
@@ -25,6 +27,10 @@ BOT_ID = 7000001
 JSON_FIELDS = {
     "reply_markup", "commands", "scope", "allowed_updates", "entities", "caption_entities",
     "link_preview_options", "reply_parameters", "media",
+}  # fmt: skip
+ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code",
+    "pre", "blockquote", "tg-emoji",
 }  # fmt: skip
 INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id"}
 
@@ -50,6 +56,7 @@ class FakeBotApi:
         self.token = token
         self.calls: list[Call] = []
         self.blocked: set[int] = set()
+        self.unreachable: set[int] = set()  # chats whose messages meet a 502 (a passing outage)
         self.files: dict[str, bytes] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook_url = ""
@@ -266,9 +273,10 @@ class FakeBotApi:
 
     async def api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         text = str(params.get("text") or "")
-        if not text.strip():
+        visible = _parsed_text(text) if params.get("parse_mode") == "HTML" else text
+        if not visible.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
+        if len(visible.encode("utf-16-le")) // 2 > 4096:
             raise ApiError(400, "Bad Request: message is too long")
         return self._message(params, text=text)
 
@@ -301,6 +309,8 @@ class FakeBotApi:
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.unreachable:
+            raise ApiError(502, "Bad Gateway")
         message = {
             "message_id": int(params.get("message_id") or next(self._message_ids)),
             "date": int(time.time()),
@@ -311,6 +321,39 @@ class FakeBotApi:
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         return message
+
+
+class _TelegramHtml(HTMLParser):
+    """Telegram's HTML parse mode: the tags it knows, properly nested, entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            raise ApiError(400, f"Bad Request: can't parse entities: unsupported start tag {tag}")
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            raise ApiError(400, f"Bad Request: can't parse entities: unmatched end tag {tag}")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parsed_text(text: str) -> str:
+    """The visible text of an HTML message, or the 400 Telegram answers for broken markup."""
+    if re.search(r"<(?![a-zA-Z/])|&(?!(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);)", text):
+        raise ApiError(400, "Bad Request: can't parse entities: unescaped < or &")
+    parser = _TelegramHtml()
+    parser.feed(text)
+    parser.close()
+    if parser.open:
+        raise ApiError(400, "Bad Request: can't parse entities: unclosed start tag")
+    return "".join(parser.text)
 
 
 def _decode(name: str, value: str) -> Any:

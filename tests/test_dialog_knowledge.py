@@ -11,7 +11,6 @@ from sqlalchemy import select
 from bot import jobs
 from bot.config import Config
 from db.models import AnswerRating, HrQuestion
-from handlers import hr
 from tests.bot_harness import for_mode, press, reply_to, running_bot, services
 from tests.conftest import ADMIN_ID
 from tests.fake_bot_api import FakeBotApi
@@ -83,7 +82,6 @@ async def test_forged_entry_buttons_are_ignored(bot_config: Config, fake_api: Fa
 async def test_thumbs_down_hands_the_question_to_hr_who_answer_it_in_telegram(
     bot_config: Config, fake_api: FakeBotApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(hr, "DRAFTS_DIR", tmp_path / "drafts")
     async with running_bot(bot_config) as app:
         answer = await reply_to(fake_api, ASKER, "kp reguler brp thn sekali sih?")
         invite = await press(fake_api, ASKER, answer, "kb:rate:kp-reguler-syarat:down")
@@ -115,7 +113,27 @@ async def test_thumbs_down_hands_the_question_to_hr_who_answer_it_in_telegram(
     assert "pertanyaan-" in draft.params["text"]
 
 
-async def test_an_answer_to_a_blocked_asker_is_retried_by_the_sweep(
+async def test_an_answer_that_meets_an_outage_is_retried_by_the_sweep(
+    bot_config: Config, fake_api: FakeBotApi
+) -> None:
+    async with running_bot(bot_config) as app:
+        svc = services(app)
+        await svc.users.touch(ASKER, "id")
+        number = await svc.hr_queue.add(ASKER, "Bagaimana cuti di luar tanggungan?", "id")
+        fake_api.unreachable.add(ASKER)
+        listing = await reply_to(fake_api, ADMIN_ID, "/pertanyaan")
+        await press(fake_api, ADMIN_ID, listing, f"hr:answer:{number}")
+        failed = await reply_to(fake_api, ADMIN_ID, "Diatur PP 11/2017.")
+        fake_api.unreachable.clear()
+        context = type("Ctx", (), {"services": svc, "bot": app.bot})()
+        await jobs.sweep_job(context)
+        delivered = await fake_api.wait_for("sendMessage", ASKER)
+    assert "belum terkirim" in failed.params["text"]
+    assert "Diatur PP 11/2017." in delivered[0].params["text"]
+    assert await svc.hr_queue.undelivered() == []
+
+
+async def test_an_answer_to_a_blocked_asker_is_reported_and_not_retried(
     bot_config: Config, fake_api: FakeBotApi
 ) -> None:
     async with running_bot(bot_config) as app:
@@ -126,15 +144,10 @@ async def test_an_answer_to_a_blocked_asker_is_retried_by_the_sweep(
         listing = await reply_to(fake_api, ADMIN_ID, "/pertanyaan")
         await press(fake_api, ADMIN_ID, listing, f"hr:answer:{number}")
         failed = await reply_to(fake_api, ADMIN_ID, "Diatur PP 11/2017.")
-        fake_api.blocked.clear()
-        context = type("Ctx", (), {"services": svc, "bot": app.bot})()
-        await jobs.sweep_job(context)
-        delivered = await fake_api.wait_for("sendMessage", ASKER)
-        question = await svc.hr_queue.get(number)
-    assert "belum terkirim" in failed.params["text"]
-    assert "Diatur PP 11/2017." in delivered[0].params["text"]
-    assert question is not None
-    assert await svc.hr_queue.undelivered() == []
+        pending = await svc.hr_queue.undelivered()
+    assert "tidak bisa dikirim" in failed.params["text"]
+    assert "akan mencoba lagi" not in failed.params["text"]
+    assert pending == []
 
 
 async def test_only_admins_see_the_queue(bot_config: Config, fake_api: FakeBotApi) -> None:

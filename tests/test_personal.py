@@ -58,11 +58,18 @@ async def test_failures_are_limited_per_account_and_per_nip(services: Services) 
         assert (await services.links.link(ASN + attempt, target, "WRONG-CODE"))[0] is (
             LinkResult.INVALID
         )
-    # The NIP is now locked for everyone, even with the right code; an unknown NIP answers
-    # exactly like a known one.
-    assert (await services.links.link(ASN + 99, target, issued.code))[0] is LinkResult.RATE_LIMITED
+    # The NIP now takes no more wrong codes, but the owner's valid code still links; an
+    # unknown NIP answers exactly like a known one.
+    wrong = await services.links.link(ASN + 97, target, "WRONG-CODE")
+    owner = await services.links.link(ASN + 99, target, issued.code)
     unknown = await services.links.link(ASN + 98, "199001012020011999", "WRONG-CODE")
+    for _ in range(MAX_FAILURES):
+        await services.links.link(ASN + 96, target, "WRONG-CODE")
+    own_limit = await services.links.link(ASN + 96, "199001012020011999", "WRONG-CODE")
+    assert wrong == (LinkResult.RATE_LIMITED, None)
+    assert owner == (LinkResult.LINKED, PEOPLE[5].name)
     assert unknown == (LinkResult.INVALID, None)
+    assert own_limit == (LinkResult.RATE_LIMITED, None)
 
 
 async def test_a_new_link_ends_the_old_one(services: Services) -> None:

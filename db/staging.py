@@ -1,0 +1,157 @@
+"""Imports that never hold the write lock for long: stage in short transactions, switch at once.
+
+The rows of a checked spreadsheet go into staging tables in batches, each its own transaction,
+so other users' writes get their turn between batches. The switch then moves them into the real
+tables with set-based statements (INSERT … SELECT, UPDATE … FROM) in one short transaction: the
+import still lands whole or not at all. A run killed while staging is never switched; the sweep
+deletes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, exists, func, insert, literal, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.base import UtcDateTime, utcnow
+from db.models import (
+    CompetencyScore,
+    DevelopmentHours,
+    Employee,
+    ImportRun,
+    PerformanceRating,
+    StagedCompetency,
+    StagedEmployee,
+    StagedYearly,
+    Unit,
+)
+from db.repositories import rowcount
+from db.session import SessionFactory
+
+BATCH = 2000
+STALE_AFTER = timedelta(hours=1)
+EMPLOYEE_COLUMNS = (
+    "nip", "name", "employment_type", "gender", "birth_date", "position_name", "position_type",
+    "functional_level", "grade", "grade_tmt", "position_tmt", "cpns_tmt", "education",
+)  # fmt: skip
+
+
+async def new_run(sessions: SessionFactory, kind: str, actor: int | None) -> int:
+    async with sessions() as session, session.begin():
+        run = ImportRun(kind=kind, actor_id=actor)
+        session.add(run)
+        await session.flush()
+        return run.id
+
+
+async def stage(
+    sessions: SessionFactory, model: type[Any], run_id: int, rows: Sequence[dict[str, Any]]
+) -> None:
+    """Write rows to a staging table, one short transaction per batch."""
+    for start in range(0, len(rows), BATCH):
+        batch = [{**row, "run_id": run_id} for row in rows[start : start + BATCH]]
+        async with sessions() as session, session.begin():
+            await session.execute(insert(model.__table__), batch)  # Core: one executemany
+        await asyncio.sleep(0)  # let the rest of the bot run between batches
+
+
+async def unknown_nips(session: AsyncSession, model: type[Any], run_id: int) -> list[str]:
+    """Staged NIPs that no employee has."""
+    known = exists().where(Employee.nip == model.nip)
+    result = await session.scalars(
+        select(model.nip).where(model.run_id == run_id, ~known).distinct().order_by(model.nip)
+    )
+    return list(result)
+
+
+async def switch_employees(session: AsyncSession, run_id: int) -> tuple[int, int]:
+    """Update the employees the run names, insert the new ones; (inserted, updated)."""
+    staged = StagedEmployee
+    mine = staged.run_id == run_id
+    total = await session.scalar(select(func.count()).select_from(staged).where(mine)) or 0
+    unit_id = select(Unit.id).where(Unit.code == staged.unit_code).scalar_subquery()
+    now = literal(utcnow(), UtcDateTime)
+    updated = await session.execute(
+        update(Employee)
+        .where(Employee.nip == staged.nip, mine)
+        .values({**{c: getattr(staged, c) for c in EMPLOYEE_COLUMNS[1:]},
+                 "unit_id": unit_id, "updated_at": now})
+    )  # fmt: skip
+    columns = [*EMPLOYEE_COLUMNS, "unit_id", "created_at", "updated_at"]
+    source = (
+        select(*(getattr(staged, c) for c in EMPLOYEE_COLUMNS), Unit.id, now, now)
+        .join(Unit, Unit.code == staged.unit_code)
+        .where(mine, ~exists().where(Employee.nip == staged.nip))
+    )
+    await session.execute(insert(Employee).from_select(columns, source))
+    changed = rowcount(updated)
+    return int(total) - changed, changed
+
+
+async def switch_yearly(session: AsyncSession, run_id: int) -> None:
+    """Replace the (employee, year) SKP predicates and JP hours the run carries."""
+    for model, value in ((PerformanceRating, "predicate"), (DevelopmentHours, "hours")):
+        column = getattr(StagedYearly, value)
+        pairs = (
+            select(Employee.id, StagedYearly.year)
+            .join(Employee, Employee.nip == StagedYearly.nip)
+            .where(StagedYearly.run_id == run_id, column.is_not(None))
+        )
+        await session.execute(
+            delete(model).where(tuple_(model.employee_id, model.year).in_(pairs))
+        )
+        source = (
+            select(Employee.id, StagedYearly.year, column)
+            .join(Employee, Employee.nip == StagedYearly.nip)
+            .where(StagedYearly.run_id == run_id, column.is_not(None))
+        )
+        await session.execute(insert(model).from_select(["employee_id", "year", value], source))
+
+
+async def switch_competencies(session: AsyncSession, run_id: int) -> int:
+    """Replace the (employee, competency) levels the run carries; how many."""
+    staged = StagedCompetency
+    joined = select(Employee.id, staged.competency).join(Employee, Employee.nip == staged.nip)
+    pairs = joined.where(staged.run_id == run_id)
+    key = tuple_(CompetencyScore.employee_id, CompetencyScore.competency)
+    await session.execute(delete(CompetencyScore).where(key.in_(pairs)))
+    source = (
+        select(Employee.id, staged.competency, staged.level, staged.assessed_on)
+        .join(Employee, Employee.nip == staged.nip)
+        .where(staged.run_id == run_id)
+    )
+    result = await session.execute(
+        insert(CompetencyScore).from_select(
+            ["employee_id", "competency", "level", "assessed_on"], source
+        )
+    )
+    return rowcount(result)
+
+
+async def finish(sessions: SessionFactory, run_id: int, status: str) -> None:
+    """Mark the run and drop its staged rows (after the switch, in a transaction of its own)."""
+    async with sessions() as session, session.begin():
+        for model in (StagedEmployee, StagedYearly, StagedCompetency):
+            await session.execute(delete(model).where(model.run_id == run_id))
+        await session.execute(
+            update(ImportRun).where(ImportRun.id == run_id).values(status=status)
+        )
+
+
+async def purge_stale(sessions: SessionFactory) -> int:
+    """Delete runs that never finished (the process died while staging); how many."""
+    async with sessions() as session, session.begin():
+        stale = list(
+            await session.scalars(
+                select(ImportRun.id).where(
+                    ImportRun.status == "staging", ImportRun.created_at < utcnow() - STALE_AFTER
+                )
+            )
+        )
+    for run_id in stale:
+        await finish(sessions, run_id, "abandoned")
+    return len(stale)
