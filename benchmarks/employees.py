@@ -132,7 +132,8 @@ async def run(count: int, samples: int) -> None:
 async def _writer_waits(sessions: SessionFactory, work: Awaitable[object]) -> list[float]:
     """Milliseconds each small write of another user took while ``work`` ran (every 20 ms)."""
     async with sessions() as session, session.begin():
-        session.add(User(id=1, language="id"))
+        if await session.get(User, 1) is None:
+            session.add(User(id=1, language="id"))
     waits: list[float] = []
     task = asyncio.ensure_future(work)
     while not task.done():

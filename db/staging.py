@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, literal, select, tuple_, update
+from sqlalchemy import Select, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import UtcDateTime, utcnow
@@ -69,77 +70,93 @@ async def unknown_nips(session: AsyncSession, model: type[Any], run_id: int) -> 
 
 
 async def switch_employees(session: AsyncSession, run_id: int) -> tuple[int, int]:
-    """Update the employees the run names, insert the new ones; (inserted, updated)."""
+    """Update the employees the run names, insert the new ones; (inserted, updated).
+
+    Only rows whose values differ are written: a re-import of the same file changes nothing.
+    """
     staged = StagedEmployee
     mine = staged.run_id == run_id
+    known = exists().where(Employee.nip == staged.nip)
     total = await session.scalar(select(func.count()).select_from(staged).where(mine)) or 0
+    new = await session.scalar(select(func.count()).select_from(staged).where(mine, ~known)) or 0
     unit_id = select(Unit.id).where(Unit.code == staged.unit_code).scalar_subquery()
+    values = {c: getattr(staged, c) for c in EMPLOYEE_COLUMNS[1:]} | {"unit_id": unit_id}
+    changed = or_(*(getattr(Employee, c).is_distinct_from(v) for c, v in values.items()))
     now = literal(utcnow(), UtcDateTime)
-    updated = await session.execute(
+    await session.execute(
         update(Employee)
-        .where(Employee.nip == staged.nip, mine)
-        .values({**{c: getattr(staged, c) for c in EMPLOYEE_COLUMNS[1:]},
-                 "unit_id": unit_id, "updated_at": now})
-    )  # fmt: skip
+        .where(Employee.nip == staged.nip, mine, changed)
+        .values({**values, "updated_at": now})
+    )
     columns = [*EMPLOYEE_COLUMNS, "unit_id", "created_at", "updated_at"]
     source = (
         select(*(getattr(staged, c) for c in EMPLOYEE_COLUMNS), Unit.id, now, now)
         .join(Unit, Unit.code == staged.unit_code)
-        .where(mine, ~exists().where(Employee.nip == staged.nip))
+        .where(mine, ~known)
     )
     await session.execute(insert(Employee).from_select(columns, source))
-    changed = rowcount(updated)
-    return int(total) - changed, changed
+    return int(new), int(total) - int(new)
 
 
 async def switch_yearly(session: AsyncSession, run_id: int) -> None:
-    """Replace the (employee, year) SKP predicates and JP hours the run carries."""
+    """Set the (employee, year) SKP predicates and JP hours of the run; unchanged rows stay."""
     for model, value in ((PerformanceRating, "predicate"), (DevelopmentHours, "hours")):
         column = getattr(StagedYearly, value)
-        pairs = (
-            select(Employee.id, StagedYearly.year)
-            .join(Employee, Employee.nip == StagedYearly.nip)
-            .where(StagedYearly.run_id == run_id, column.is_not(None))
-        )
-        await session.execute(
-            delete(model).where(tuple_(model.employee_id, model.year).in_(pairs))
-        )
         source = (
             select(Employee.id, StagedYearly.year, column)
             .join(Employee, Employee.nip == StagedYearly.nip)
             .where(StagedYearly.run_id == run_id, column.is_not(None))
         )
-        await session.execute(insert(model).from_select(["employee_id", "year", value], source))
+        await _upsert(session, model, ["employee_id", "year"], value, source)
 
 
-async def switch_competencies(session: AsyncSession, run_id: int) -> int:
-    """Replace the (employee, competency) levels the run carries; how many."""
+async def switch_competencies(session: AsyncSession, run_id: int) -> None:
+    """Set the (employee, competency) levels the run carries; unchanged rows stay."""
     staged = StagedCompetency
-    joined = select(Employee.id, staged.competency).join(Employee, Employee.nip == staged.nip)
-    pairs = joined.where(staged.run_id == run_id)
-    key = tuple_(CompetencyScore.employee_id, CompetencyScore.competency)
-    await session.execute(delete(CompetencyScore).where(key.in_(pairs)))
     source = (
         select(Employee.id, staged.competency, staged.level, staged.assessed_on)
         .join(Employee, Employee.nip == staged.nip)
         .where(staged.run_id == run_id)
     )
-    result = await session.execute(
-        insert(CompetencyScore).from_select(
-            ["employee_id", "competency", "level", "assessed_on"], source
-        )
+    await _upsert(
+        session, CompetencyScore, ["employee_id", "competency"], ("level", "assessed_on"), source
     )
-    return rowcount(result)
+
+
+async def _upsert(
+    session: AsyncSession,
+    model: type[Any],
+    key: list[str],
+    value: str | tuple[str, ...],
+    source: Select[Any, Any, Any] | Select[Any, Any, Any, Any],
+) -> None:
+    """INSERT … SELECT … ON CONFLICT (key) DO UPDATE the value columns where they differ."""
+    values = (value,) if isinstance(value, str) else value
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).from_select([*key, *values], source)
+    table = model.__table__
+    statement = statement.on_conflict_do_update(
+        index_elements=key,
+        set_={v: statement.excluded[v] for v in values},
+        where=or_(*(table.c[v].is_distinct_from(statement.excluded[v]) for v in values)),
+    )
+    await session.execute(statement)
 
 
 async def finish(sessions: SessionFactory, run_id: int, status: str) -> None:
-    """Mark the run and drop its staged rows (after the switch, in a transaction of its own)."""
+    """Mark the run, then drop its staged rows in batches, each a short transaction."""
     async with sessions() as session, session.begin():
-        for model in (StagedEmployee, StagedYearly, StagedCompetency):
-            await session.execute(delete(model).where(model.run_id == run_id))
         await session.execute(
             update(ImportRun).where(ImportRun.id == run_id).values(status=status)
         )
+    for model in (StagedEmployee, StagedYearly, StagedCompetency):
+        while True:
+            batch = select(model.id).where(model.run_id == run_id).limit(BATCH * 5)
+            async with sessions() as session, session.begin():
+                gone = await session.execute(delete(model).where(model.id.in_(batch)))
+            if rowcount(gone) == 0:
+                break
+            await asyncio.sleep(0)
 
 
 async def purge_stale(sessions: SessionFactory) -> int:
