@@ -10,6 +10,7 @@ from telegram.ext import Application
 from bot.config import Config
 from bot.context import BotContext
 from bot.hr_delivery import deliver_pending
+from db import staging
 
 log = logging.getLogger(__name__)
 
@@ -18,10 +19,12 @@ RELOAD_JOB = "reload-content"
 
 
 async def sweep_job(context: BotContext) -> None:
-    """Housekeeping: drop expired conversations and attempt counters, resend HR answers."""
+    """Housekeeping: drop expired conversations, attempt counters and abandoned imports;
+    resend HR answers."""
     svc = context.services
     purged = await svc.dialogs.purge_expired()
     await svc.links.purge_guards()
+    await staging.purge_stale(svc.sessions)
     resent = await deliver_pending(context.bot, svc.hr_queue, svc.translate)
     if purged or resent:
         log.info("sweep: %d expired conversations removed, %d answers resent", purged, resent)

@@ -13,12 +13,13 @@ import zipfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select, update
 
-from bot import demo, importing
+from bot import demo, importing, jobs
 from bot.config import Config
 from bot.context import Services
 from bot.imports import apply
@@ -165,11 +166,13 @@ async def test_a_run_that_died_while_staging_is_never_switched_in(services: Serv
     async with services.sessions() as session, session.begin():
         started = utcnow() - staging.STALE_AFTER * 2
         await session.execute(update(ImportRun).values(created_at=started))
-    purged = await staging.purge_stale(services.sessions)
+    context: Any = type("Ctx", (), {"services": services, "bot": None})()
+    await jobs.sweep_job(context)
     async with services.sessions() as session:
         employees = await session.scalar(select(func.count()).select_from(Employee))
         staged = await session.scalar(select(func.count()).select_from(StagedEmployee))
-    assert (purged, employees, staged) == (1, 0, 0)
+        status = await session.scalar(select(ImportRun.status))
+    assert (status, employees, staged) == ("abandoned", 0, 0)
 
 
 async def test_other_users_are_answered_while_a_big_file_imports(
