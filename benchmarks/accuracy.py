@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process, utils
 
 from benchmarks.devset import Item, load
-from bot import asking
 from bot.config import load_config
-from bot.knowledge import AMBIGUOUS, ANSWERED, REFUSED, Knowledge
+from bot.knowledge import asking
+from bot.knowledge.answering import AMBIGUOUS, ANSWERED, REFUSED, Knowledge
 
 TARGETS = {"top1": 0.92, "confident_wrong": 0.02, "refusal_recall": 0.95}
 BASELINE_CONFIDENT = 85.0

@@ -23,9 +23,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from bot import demo, importing, profile, views_personal
+from bot.career import demo, profile
+from bot.career import views as career_views
+from bot.hr import checking
+from bot.hr.imports import apply
 from bot.i18n import Translator
-from bot.imports import apply
 from db import repositories as repo
 from db.base import utcnow
 from db.migrate import upgrade
@@ -61,7 +63,7 @@ async def run(count: int, samples: int) -> None:
     sum(1 for _ in csv.reader(io.StringIO(content.decode())))
     read_only = time.perf_counter() - start
     start = time.perf_counter()
-    parsed = importing.parse(content, "bench.csv", "employees", TODAY)
+    parsed = checking.parse(content, "bench.csv", "employees", TODAY)
     checked = time.perf_counter() - start
     quiet = await _writer_waits(sessions, asyncio.sleep(2))
     start = time.perf_counter()
@@ -88,17 +90,17 @@ async def run(count: int, samples: int) -> None:
             return await session.get(Employee, rng.choice(ids))
 
     async def profil() -> object:
-        return views_personal.profile(t, "id", await pick(), TODAY)
+        return career_views.profile(t, "id", await pick(), TODAY)
 
     async def kompetensi_text() -> object:
-        return views_personal.competencies(t, "id", profile.competency_report(await pick()))
+        return career_views.competencies(t, "id", profile.competency_report(await pick()))
 
     async def kompetensi_chart() -> object:
         report = profile.competency_report(await pick())
-        return views_personal.competency_chart(t, "id", report)
+        return career_views.competency_chart(t, "id", report)
 
     async def karier() -> object:
-        return views_personal.career_outlook(t, "id", profile.career(await pick(), TODAY))
+        return career_views.career_outlook(t, "id", profile.career(await pick(), TODAY))
 
     rows = [
         ("baseline: one employee row by primary key", await timed(bare_row, samples)),

@@ -17,10 +17,10 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process
 
 from benchmarks.devset import load
-from bot.kb import Entry
-from bot.knowledge import Knowledge, Thresholds
-from bot.normalize import Lexicon
-from bot.search import SearchIndex
+from bot.knowledge.answering import Knowledge, Thresholds
+from bot.knowledge.kb import Entry
+from bot.knowledge.normalize import Lexicon
+from bot.knowledge.search import SearchIndex
 
 SIZES = (1000, 2500, 5000)
 ROUNDS = 3

@@ -6,9 +6,9 @@ import asyncio
 import sys
 from typing import TextIO
 
+from bot.accounts.linking import link_directly
 from bot.config import Config
 from bot.console import ConsoleChat, render
-from bot.linking import link_directly
 from bot.maintenance import seed
 from db import repositories as repo
 

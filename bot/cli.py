@@ -145,9 +145,9 @@ def link_code(ctx: click.Context, nip: str) -> None:
 @click.pass_context
 def import_(ctx: click.Context, /, kind: str, file: Path, report: Path | None) -> None:
     """Import a CSV or XLSX file: every row is checked first; one bad row rejects the file."""
-    from bot import importing
+    from bot.hr import checking
+    from bot.hr.views import shorten
     from bot.maintenance import import_file
-    from bot.views_imports import shorten
 
     content = file.read_bytes()
     total = content.count(b"\n") or None
@@ -171,7 +171,7 @@ def import_(ctx: click.Context, /, kind: str, file: Path, report: Path | None) -
         if len(applied.errors) > 50:
             click.echo(f"  ... and {len(applied.errors) - 50} more")
         if report is not None:
-            report.write_bytes(importing.report_csv(list(applied.errors)))
+            report.write_bytes(checking.report_csv(list(applied.errors)))
             click.echo(f"report: {report}")
         sys.exit(1)
     click.echo(f"{file.name} imported ({applied.encoding}): {applied.inserted} new, "
@@ -186,7 +186,7 @@ def content() -> None:
 @content.command()
 def check() -> None:
     """Validate every knowledge entry; print each problem with file, entry and field."""
-    from bot import kb
+    from bot.knowledge import kb
 
     try:
         base = kb.load()
@@ -209,7 +209,7 @@ def ask(
     ctx: click.Context, /, question: str | None, as_json: bool, lang: str | None, explain: bool
 ) -> None:
     """Ask the knowledge base as a user would, from the command line."""
-    from bot import asking
+    from bot.knowledge import asking
 
     knowledge, t = asking.load(_config(ctx))
     if as_json:

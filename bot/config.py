@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config.toml"
+CONTENT_DIR = PROJECT_ROOT / "content"
 LANGUAGES = ("id", "en")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 

@@ -8,18 +8,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.accounts.dialogs import DialogService
+from bot.accounts.linking import LinkService
+from bot.accounts.server_key import server_key
+from bot.accounts.users import UserInfo, UserService
+from bot.career.profile import ProfileService
 from bot.config import Config
-from bot.dialogs import DialogService
-from bot.handoff import HandoffService
-from bot.hr_queue import HrQueue
+from bot.hr.handoff import HandoffService
+from bot.hr.questions import HrQueue
 from bot.i18n import Translator
-from bot.knowledge import Knowledge, Thresholds
-from bot.linking import LinkService
+from bot.knowledge.answering import Knowledge, Thresholds
+from bot.knowledge.ratings import RatingService
 from bot.offload import CpuPool
-from bot.profile import ProfileService
-from bot.ratings import RatingService
-from bot.server_key import server_key
-from bot.users import UserInfo, UserService
 from db.session import SessionFactory, create_engine, session_factory
 
 SERVICES_KEY = "services"

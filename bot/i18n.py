@@ -14,10 +14,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from bot.config import LANGUAGES
+from bot.config import CONTENT_DIR, LANGUAGES
 from bot.replies import Html, escape
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "content" / "locales"
+LOCALES_DIR = CONTENT_DIR / "locales"
 BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
 TIME_PATTERNS = {"id": "EEEE, d MMMM y HH.mm", "en": "EEEE, d MMMM y HH:mm"}
 

@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from bot.config import Config
 from bot.context import BotContext
-from bot.hr_delivery import deliver_pending
+from bot.hr.delivery import deliver_pending
 from db import staging
 
 log = logging.getLogger(__name__)

@@ -9,11 +9,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import catalog, demo, importing
+from bot.accounts.linking import IssuedCode, LinkService
+from bot.accounts.server_key import server_key
+from bot.career import catalog, demo
 from bot.config import Config
-from bot.imports import Applied, apply
-from bot.linking import IssuedCode, LinkService
-from bot.server_key import server_key
+from bot.hr import checking
+from bot.hr.imports import Applied, apply
 from db import repositories as repo
 from db.migrate import current_revision, upgrade
 from db.session import SessionFactory, create_engine, session_factory
@@ -64,8 +65,8 @@ async def import_file(
 ) -> Applied:
     """Check a spreadsheet and, when every row is valid, apply it (all rows or none)."""
     today = datetime.now(config.timezone).date()
-    limits = importing.Limits(config.imports.max_file_mb * 1_000_000, config.imports.max_rows)
-    parsed = importing.parse(content, filename, kind, today, progress, limits)
+    limits = checking.Limits(config.imports.max_file_mb * 1_000_000, config.imports.max_rows)
+    parsed = checking.parse(content, filename, kind, today, progress, limits)
     async with _migrated(config) as engine:
         return await apply(session_factory(engine), parsed, None)
 

@@ -6,12 +6,12 @@ import html
 from datetime import datetime
 
 from bot import callbacks
+from bot.accounts.users import UserInfo
 from bot.config import LANGUAGES
+from bot.hr.stats import Overview
 from bot.i18n import Translator
-from bot.ratings import EntryRating
+from bot.knowledge.ratings import EntryRating
 from bot.replies import Button, Html, Reply
-from bot.stats import Overview
-from bot.users import UserInfo
 
 
 def main_menu(t: Translator, lang: str, consented: bool) -> tuple[tuple[Button, ...], ...]:

@@ -1,7 +1,8 @@
 """Telegram adapters, registered in a fixed order.
 
-Group -1 remembers the user first. In group 0 the first matching handler wins, so commands and
-buttons come before the catch-all, which must stay last.
+Group -1 (the gate) drops what the bot does not serve and remembers the user. In group 0 the
+first matching handler wins, so commands and buttons come before the catch-all, which must stay
+last. The modules mirror bot/'s packages: knowledge, accounts, career, hr.
 """
 
 from __future__ import annotations
@@ -11,19 +12,9 @@ from collections.abc import Mapping
 from telegram.ext import Application
 
 from bot.config import Config
-from handlers import (
-    admin,
-    errors,
-    fallback,
-    handoff,
-    hr,
-    imports,
-    knowledge,
-    personal,
-    start,
-    users,
-)
+from handlers import accounts, career, errors, fallback, gate, knowledge, start
 from handlers.fallback import FlowStep
+from handlers.hr import admin, handoff, imports, questions
 
 
 def register_all(
@@ -32,14 +23,15 @@ def register_all(
     flows: Mapping[str, FlowStep] | None = None,
 ) -> None:
     """Add every handler to the application, in order."""
-    users.register(app)
+    gate.register(app)
     admin.register(app, config)
     start.register(app)
     handoff.register(app)
     knowledge.register(app)
-    hr.register(app, config)
-    personal.register(app, config)
+    questions.register(app, config)
+    accounts.register(app, config)
+    career.register(app, config)
     imports.register(app, config)
-    product_flows = {**knowledge.FLOWS, **hr.FLOWS, **personal.FLOWS}
+    product_flows = {**knowledge.FLOWS, **questions.FLOWS, **accounts.FLOWS}
     fallback.register(app, {**product_flows, **(flows or {})})
     errors.register(app)

@@ -11,11 +11,11 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot import views
+from bot.accounts.dialogs import Dialog
 from bot.context import BotContext
-from bot.dialogs import Dialog
+from handlers.accounts import linking_echo
 from handlers.common import PRIVATE, send
 from handlers.knowledge import answer_question
-from handlers.personal import linking_echo
 
 FlowStep = Callable[[Update, BotContext, Dialog], Awaitable[None]]
 FLOWS_KEY = "flows"

@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot import callbacks, views, views_knowledge
+from bot import callbacks, views
+from bot.accounts.dialogs import Dialog
+from bot.career.self_questions import personal_command
 from bot.context import BotContext
-from bot.dialogs import Dialog
-from bot.knowledge import NO_MATCH
-from bot.self_questions import personal_command
-from handlers import personal
+from bot.knowledge import views as kb_views
+from bot.knowledge.answering import NO_MATCH
+from handlers import career
 from handlers.common import send
 
 COMPOSE_FLOW = "handoff_compose"
@@ -22,13 +23,13 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     svc = context.services
     command = personal_command(text, svc.knowledge.lexicon)
     if command and await svc.links.linked_employee_id(update.effective_user.id) is not None:
-        await personal.COMMANDS[command](update, context)
+        await career.COMMANDS[command](update, context)
         return
     lang = svc.knowledge.language_of(text) if len(text.split()) > 2 else context.lang
     result = svc.knowledge.ask(text, lang)
     if result.status == NO_MATCH:
         await svc.handoff.offer(update.effective_user.id, text, lang)
-    await send(update, views_knowledge.kb_result(svc.translate, result, svc.knowledge.base))
+    await send(update, kb_views.kb_result(svc.translate, result, svc.knowledge.base))
 
 
 async def show_entry(update: Update, context: BotContext) -> None:
@@ -40,7 +41,7 @@ async def show_entry(update: Update, context: BotContext) -> None:
     base = context.services.knowledge.base
     entry = base.get(query.data.split(":")[2])
     if entry is not None:
-        await send(update, views_knowledge.kb_answer_with_related(context.services.translate,
+        await send(update, kb_views.kb_answer_with_related(context.services.translate,
                                                         context.lang, entry, base))  # fmt: skip
 
 
@@ -60,7 +61,7 @@ async def rate(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await svc.dialogs.save(query.from_user.id, Dialog(COMPOSE_FLOW, "text", {"entry": entry_id}))
-    await send(update, views_knowledge.rating_down(t, context.lang))
+    await send(update, kb_views.rating_down(t, context.lang))
 
 
 async def compose_step(update: Update, context: BotContext, dialog: Dialog) -> None:

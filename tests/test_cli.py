@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import demo
+from bot.career import demo
 from db.migrate import head_revision
 
 ASNBOT = str(Path(sys.executable).parent / "asnbot")

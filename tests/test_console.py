@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 from telegram import Update
 
+from bot.accounts.dialogs import Dialog
+from bot.accounts.linking import link_directly
 from bot.config import Config
 from bot.console import ConsoleChat, render
 from bot.context import BotContext
-from bot.dialogs import Dialog
-from bot.linking import link_directly
 from bot.maintenance import seed
 from db.models import HrQuestion, User
 
@@ -81,7 +81,7 @@ async def test_admin_overview_only_for_admins(make_config: Callable[..., Config]
 
 async def test_chatting_as_a_linked_employee_greets_by_name(chat: ConsoleChat) -> None:
     await seed(chat.services.sessions, 30)
-    from bot import demo
+    from bot.career import demo
 
     person = demo.generate(30)[5]
     name = await link_directly(chat.services.sessions, chat.config.console_user_id, person.nip)

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import inspect, text
 
+from bot.accounts.dialogs import Dialog, DialogService
 from bot.context import Services
-from bot.dialogs import Dialog, DialogService
 from db.base import utcnow
 from db.migrate import current_revision, head_revision, upgrade
 from db.session import async_url, create_engine

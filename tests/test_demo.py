@@ -6,10 +6,10 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from bot import catalog, demo, nip
+from bot.career import catalog, demo, nip
+from bot.career.ranks import grade_index, rank_range
 from bot.context import Services
 from bot.maintenance import seed
-from bot.ranks import grade_index, rank_range
 from db.models import CompetencyScore, Employee, PerformanceRating, Unit
 
 PEOPLE = demo.generate(360)

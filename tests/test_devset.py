@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from benchmarks import accuracy
 from benchmarks.devset import load
-from bot import asking
 from bot.config import DEFAULT_CONFIG, load_config
+from bot.knowledge import asking
 
 
 def test_the_development_set_is_large_and_well_formed() -> None:

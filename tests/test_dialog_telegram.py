@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 from telegram import Update
 
+from bot.accounts.dialogs import Dialog
 from bot.commands import COMMANDS
 from bot.config import Config
 from bot.context import BotContext
-from bot.dialogs import Dialog
 from bot.i18n import Translator
 from bot.replies import Reply
 from db.models import HrQuestion, User

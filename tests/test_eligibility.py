@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot import eligibility as e
-from bot.eligibility import Person
+from bot.career import eligibility as e
+from bot.career.eligibility import Person
 
 TODAY = date(2026, 11, 28)
 GOOD = {2023: "Baik", 2024: "Baik", 2025: "Baik"}

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.career.views import LEVEL_KEYS
 from bot.commands import COMMANDS
 from bot.config import LANGUAGES
 from bot.i18n import LOCALES_DIR, Translator, load_catalog, pick_language
-from bot.refusals import Refusals
-from bot.views_personal import LEVEL_KEYS
+from bot.knowledge.refusals import Refusals
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_USE = re.compile(r"""\bt\(\s*[\w.]+,\s*(?:f?)["']([a-z_][a-z0-9_.{}]*)["']""")
@@ -39,9 +39,9 @@ LITERAL_KEY = re.compile(r'(?:Finding\(|gaps\.append\()\s*"([a-z_]+\.[a-z_.]+)"'
 
 def _keys_in_code() -> set[str]:
     keys: set[str] = set()
-    for path in (ROOT / "bot" / "eligibility.py", ROOT / "bot" / "profile.py"):
+    for path in (ROOT / "bot" / "career" / "eligibility.py", ROOT / "bot" / "career" / "profile.py"):
         keys.update(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
-    for path in [*ROOT.glob("bot/*.py"), *ROOT.glob("handlers/*.py")]:
+    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
         for key in KEY_USE.findall(path.read_text(encoding="utf-8")):
             if "{" in key:  # f-string key: expand over what the placeholder can be
                 name = key[key.index("{") + 1 : key.index("}")]

@@ -11,10 +11,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from bot import importing
 from bot.config import Config
 from bot.context import Services
-from bot.imports import apply
+from bot.hr import checking
+from bot.hr.imports import apply
 from db.models import CompetencyScore, DevelopmentHours, Employee, PerformanceRating
 from tests.bot_harness import for_mode, running_bot, services
 from tests.conftest import ADMIN_ID
@@ -24,8 +24,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "content" / "templates"
 TODAY = date(2026, 11, 28)
 
 
-def _parse(text: str, kind: str = "employees", name: str = "data.csv") -> importing.Parsed:
-    return importing.parse(text.encode(), name, kind, TODAY)
+def _parse(text: str, kind: str = "employees", name: str = "data.csv") -> checking.Parsed:
+    return checking.parse(text.encode(), name, kind, TODAY)
 
 
 async def _count(services: Services, model: type) -> int:
@@ -35,12 +35,10 @@ async def _count(services: Services, model: type) -> int:
 
 async def test_the_template_imports_and_a_second_import_updates(services: Services) -> None:
     content = (TEMPLATES / "pegawai.csv").read_bytes()
-    first = await apply(
-        services.sessions, importing.parse(content, "p.csv", "employees", TODAY), 1
-    )
+    first = await apply(services.sessions, checking.parse(content, "p.csv", "employees", TODAY), 1)
     changed = content.replace(b"Contoh Fiktifsyah", b"Contoh Fiktifsyah Baru")
     second = await apply(
-        services.sessions, importing.parse(changed, "p.csv", "employees", TODAY), 1
+        services.sessions, checking.parse(changed, "p.csv", "employees", TODAY), 1
     )
     async with services.sessions() as session:
         names = sorted((await session.scalars(select(Employee.name))).all())
@@ -87,7 +85,7 @@ def test_siasn_style_headers_and_xlsx_are_accepted() -> None:
                   "D-III", "Sangat Baik"])  # fmt: skip
     buffer = io.BytesIO()
     book.save(buffer)
-    parsed = importing.parse(buffer.getvalue(), "siasn.xlsx", "employees", TODAY)
+    parsed = checking.parse(buffer.getvalue(), "siasn.xlsx", "employees", TODAY)
     assert parsed.errors == []
     row = parsed.rows[0]
     assert (row["grade"], row["education"], row["unit_code"]) == ("II/c", "D3", "PROV-BKD")
@@ -104,15 +102,15 @@ def test_a_missing_column_is_named_with_the_accepted_headers() -> None:
 
 
 async def test_competencies_and_training_need_known_nips(services: Services) -> None:
-    await apply(services.sessions, importing.parse((TEMPLATES / "pegawai.csv").read_bytes(),
+    await apply(services.sessions, checking.parse((TEMPLATES / "pegawai.csv").read_bytes(),
                                                    "p.csv", "employees", TODAY), 1)  # fmt: skip
     good = (TEMPLATES / "kompetensi.csv").read_bytes()
-    ok = await apply(services.sessions, importing.parse(good, "k.csv", "competencies", TODAY), 1)
+    ok = await apply(services.sessions, checking.parse(good, "k.csv", "competencies", TODAY), 1)
     unknown = good + b"199901012020011005,Integritas,2,2025-01-01\n"
     rejected = await apply(
-        services.sessions, importing.parse(unknown, "k.csv", "competencies", TODAY), 1
+        services.sessions, checking.parse(unknown, "k.csv", "competencies", TODAY), 1
     )
-    hours = await apply(services.sessions, importing.parse(
+    hours = await apply(services.sessions, checking.parse(
         (TEMPLATES / "pelatihan.csv").read_bytes(), "t.csv", "training", TODAY), 1)  # fmt: skip
     assert ok.inserted == 2
     assert [(e.row, e.column) for e in rejected.errors] == [(4, "nip")]
@@ -124,7 +122,7 @@ async def test_competencies_and_training_need_known_nips(services: Services) -> 
     ("cell", "grade"), [("III/a", "III/a"), ("iii-b", "III/b"), ("IV A", "IV/a"), ("IV/f", None)]
 )
 def test_rank_spellings(cell: str, grade: str | None) -> None:
-    assert importing._grade(cell, "PNS") == grade
+    assert checking._grade(cell, "PNS") == grade
 
 
 async def test_hr_sends_a_file_in_telegram_and_gets_the_report(

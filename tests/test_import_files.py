@@ -19,11 +19,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select, update
 
-from bot import demo, importing, jobs
+from bot import jobs
+from bot.career import demo
 from bot.config import Config
 from bot.context import Services
-from bot.imports import apply
-from bot.spreadsheets import FileProblem, decode
+from bot.hr import checking
+from bot.hr.imports import apply
+from bot.hr.spreadsheets import FileProblem, decode
 from db.base import utcnow
 from db.models import Employee, ImportRun, StagedEmployee
 from tests.bot_harness import for_mode, running_bot, services
@@ -44,8 +46,8 @@ def _csv(rows: list[list[str]], delimiter: str = ",") -> str:
     return buffer.getvalue()
 
 
-def _parse(content: bytes, name: str = "p.csv", **limits: int) -> importing.Parsed:
-    return importing.parse(content, name, "employees", TODAY, None, importing.Limits(**limits))
+def _parse(content: bytes, name: str = "p.csv", **limits: int) -> checking.Parsed:
+    return checking.parse(content, name, "employees", TODAY, None, checking.Limits(**limits))
 
 
 @pytest.mark.parametrize(
@@ -137,7 +139,7 @@ def test_formulas_are_refused_in_names_and_neutralised_in_reports() -> None:
         ["+6281234", "@SUM(A1)", *ROW[2:4], "-2+3", *ROW[5:]],
     ]
     parsed = _parse(_csv(rows).encode())
-    report = list(csv.reader(io.StringIO(importing.report_csv(parsed.errors).decode("utf-8-sig"))))
+    report = list(csv.reader(io.StringIO(checking.report_csv(parsed.errors).decode("utf-8-sig"))))
     formula_rows = {(e.row, e.column) for e in parsed.errors if "formula" in e.reason}
     assert formula_rows == {(2, "name"), (3, "name"), (3, "position_name")}
     values = [line[2] for line in report[1:]]

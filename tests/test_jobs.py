@@ -7,8 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from bot import jobs
+from bot.accounts.dialogs import Dialog
 from bot.config import Config
-from bot.dialogs import Dialog
 from db.base import utcnow
 from db.models import DialogState
 from tests.bot_harness import for_mode, running_bot, services

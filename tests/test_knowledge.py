@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import kb, views_knowledge
-from bot.knowledge import AMBIGUOUS, ANSWERED, NO_MATCH, REFUSED, Knowledge, Thresholds
-from bot.normalize import Lexicon, clean, looks_english, rewrite, tokens
+from bot.knowledge import kb
+from bot.knowledge import views as kb_views
+from bot.knowledge.answering import AMBIGUOUS, ANSWERED, NO_MATCH, REFUSED, Knowledge, Thresholds
+from bot.knowledge.normalize import Lexicon, clean, looks_english, rewrite, tokens
 
 LEXICON = Lexicon.load()
 KNOWLEDGE = Knowledge(Thresholds())
@@ -214,7 +215,7 @@ def test_every_rendered_answer_fits_one_telegram_message() -> None:
     base = KNOWLEDGE.base
     for entry in base.entries:
         for lang in ("id", "en"):
-            reply = views_knowledge.kb_answer_with_related(t, lang, entry, base)
+            reply = kb_views.kb_answer_with_related(t, lang, entry, base)
             assert len(kb.rendered_text(reply.text)) <= kb.TELEGRAM_LIMIT, (entry.id, lang)
             for row in reply.buttons:
                 for button in row:

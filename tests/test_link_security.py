@@ -12,11 +12,11 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
-from bot import demo
+from bot.accounts.dialogs import Dialog
+from bot.accounts.linking import MAX_FAILURES, LinkResult, LinkService
+from bot.career import demo
 from bot.config import Config
 from bot.context import Services
-from bot.dialogs import Dialog
-from bot.linking import MAX_FAILURES, LinkResult, LinkService
 from bot.maintenance import seed
 from db.models import DialogState, LinkCode, TelegramLink
 from tests.bot_harness import for_mode, reply_to, running_bot, services

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot import nip
+from bot.career import nip
 
 TODAY = date(2026, 11, 28)
 

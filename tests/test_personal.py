@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot import demo
+from bot.accounts.linking import MAX_FAILURES, LinkResult
+from bot.career import demo
 from bot.config import Config
 from bot.context import Services
-from bot.linking import MAX_FAILURES, LinkResult
 from bot.maintenance import seed
 from db.base import utcnow
 from db.models import AuditEntry, Employee, LinkCode, TelegramLink, User
@@ -153,7 +153,7 @@ async def test_unlink_and_delete_chat_data_keep_the_employee_record(
     async with running_bot(bot_config) as app:
         svc = services(app)
         await seed(svc.sessions, 40)
-        from bot.linking import link_directly
+        from bot.accounts.linking import link_directly
 
         await svc.users.touch(ASN, "id")
         await link_directly(svc.sessions, ASN, person.nip)
@@ -205,8 +205,8 @@ async def test_an_admin_view_is_masked_and_audited(
 def test_questions_about_oneself_go_to_the_personal_answers(
     question: str, command: str | None
 ) -> None:
-    from bot.normalize import Lexicon
-    from bot.self_questions import personal_command
+    from bot.career.self_questions import personal_command
+    from bot.knowledge.normalize import Lexicon
 
     assert personal_command(question, Lexicon.load()) == command
 
@@ -219,7 +219,7 @@ async def test_a_linked_user_asking_about_themselves_gets_their_own_answer(
         svc = services(app)
         await seed(svc.sessions, 40)
         general = await reply_to(fake_api, ASN, "kapan sy naik pangkat?")
-        from bot.linking import link_directly
+        from bot.accounts.linking import link_directly
 
         await link_directly(svc.sessions, ASN, person.nip)
         own = await reply_to(fake_api, ASN, "kapan sy naik pangkat?")
@@ -228,8 +228,8 @@ async def test_a_linked_user_asking_about_themselves_gets_their_own_answer(
 
 
 async def test_the_competency_chart_arrives_as_a_picture_in_the_console(config: Config) -> None:
+    from bot.accounts.linking import link_directly
     from bot.console import ConsoleChat
-    from bot.linking import link_directly
 
     person = next(p for p in PEOPLE if p.competencies)
     async with ConsoleChat(config) as chat:

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot import catalog, profile
-from bot.eligibility import Person
+from bot.career import catalog, profile
+from bot.career.eligibility import Person
 
 TODAY = date(2026, 11, 28)
 ASSESSED = date(2025, 5, 2)

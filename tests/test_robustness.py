@@ -16,11 +16,11 @@ from sqlalchemy.exc import OperationalError
 from telegram import Update
 
 from bot import views
+from bot.accounts.dialogs import Dialog
+from bot.accounts.linking import link_directly
 from bot.config import Config
 from bot.context import BotContext
-from bot.dialogs import Dialog
 from bot.i18n import Translator
-from bot.linking import link_directly
 from bot.logs import RedactingFilter, RedactingFormatter, safe_traceback
 from bot.maintenance import seed
 from bot.replies import MESSAGE_LIMIT, Reply, split_reply, visible_length

@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot import stats, views
+from bot import views
 from bot.commands import names
 from bot.config import Config
 from bot.context import BotContext
+from bot.hr import stats
 from handlers.common import PRIVATE, send
 
 

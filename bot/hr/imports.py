@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot import catalog
-from bot.importing import UNKNOWN_NIP, Parsed, RowError
+from bot.career import catalog
+from bot.hr.checking import UNKNOWN_NIP, Parsed, RowError
 from db import repositories as repo
 from db import staging
 from db.models import AuditEntry, StagedCompetency, StagedEmployee, StagedYearly

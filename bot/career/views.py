@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from bot import catalog, charts
-from bot import nip as nip_module
-from bot.eligibility import Finding
+from bot.career import catalog, charts
+from bot.career import nip as nip_module
+from bot.career.eligibility import Finding
+from bot.career.profile import Career, CompetencyReport, Profile, TrainingAdvice
 from bot.i18n import Translator
-from bot.profile import Career, CompetencyReport, Profile, TrainingAdvice
 from bot.replies import Html, Reply, join
 
 

@@ -7,13 +7,14 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
-from bot import importing, views_imports
 from bot.config import Config
 from bot.context import BotContext
-from bot.imports import apply
+from bot.hr import checking
+from bot.hr import views as hr_views
+from bot.hr.imports import apply
 from bot.replies import Reply
-from handlers.admin import admin_filter
 from handlers.common import PRIVATE, send
+from handlers.hr.admin import admin_filter
 
 
 def kind_of(filename: str, caption: str) -> str:
@@ -34,30 +35,30 @@ async def import_document(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     svc, t, lang = context.services, context.services.translate, context.lang
     name = message.document.file_name or "file.csv"
-    limits = importing.Limits(svc.config.imports.max_file_mb * 1_000_000,
+    limits = checking.Limits(svc.config.imports.max_file_mb * 1_000_000,
                               svc.config.imports.max_rows)  # fmt: skip
     if not name.lower().endswith((".csv", ".xlsx", ".xlsm")):
         await send(update, Reply(t(lang, "import.bad_type")))
         return
     if (message.document.file_size or 0) > limits.max_bytes:
         too_big: dict[str, object] = {"limit_mb": svc.config.imports.max_file_mb}
-        await send(update, views_imports.unreadable(t, lang, name, "import.file.too_big", too_big))
+        await send(update, hr_views.unreadable(t, lang, name, "import.file.too_big", too_big))
         return
     content = bytes(await (await message.document.get_file()).download_as_bytearray())
     kind = kind_of(name, message.caption or "")
     today = datetime.now(svc.config.timezone).date()
-    parsed = await svc.cpu.run(importing.parse, content, name, kind, today, None, limits)
+    parsed = await svc.cpu.run(checking.parse, content, name, kind, today, None, limits)
     if parsed.problem is not None:
         key, values = parsed.problem
-        await send(update, views_imports.unreadable(t, lang, name, key, values))
+        await send(update, hr_views.unreadable(t, lang, name, key, values))
         return
     applied = await apply(svc.sessions, parsed, update.effective_user.id)
     if applied.errors:
         # The report goes first: it holds every problem, whatever happens to the message.
         assert update.effective_chat is not None
-        report = importing.report_csv(list(applied.errors))
+        report = checking.report_csv(list(applied.errors))
         await update.effective_chat.send_document(report, filename=f"laporan-{name}.csv")
-    await send(update, views_imports.result(t, lang, name, kind, applied))
+    await send(update, hr_views.result(t, lang, name, kind, applied))
 
 
 def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+from bot.config import CONTENT_DIR
 
 
 @dataclass(frozen=True)

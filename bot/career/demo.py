@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot import catalog, nip
-from bot.eligibility import EDUCATION_CAP
-from bot.ranks import PNS_GRADES, grade_index, rank_range, start_grade
+from bot.career import catalog, nip
+from bot.career.eligibility import EDUCATION_CAP
+from bot.career.ranks import PNS_GRADES, grade_index, rank_range, start_grade
 
 REFERENCE = date(2026, 11, 1)
 SEED = 20261128

@@ -7,16 +7,17 @@ import html
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, views_knowledge
+from bot import callbacks
+from bot.accounts.dialogs import Dialog
 from bot.commands import names
 from bot.config import Config
 from bot.context import BotContext
-from bot.dialogs import Dialog
-from bot.hr_delivery import deliver
-from bot.hr_queue import Question, write_draft
+from bot.hr import views as hr_views
+from bot.hr.delivery import deliver
+from bot.hr.questions import Question, write_draft
 from bot.replies import Html, Reply
-from handlers.admin import admin_filter
 from handlers.common import PRIVATE, send
+from handlers.hr.admin import admin_filter
 
 ANSWER_FLOW = "hr_answer"
 
@@ -26,7 +27,7 @@ async def list_open(update: Update, context: BotContext) -> None:
     questions, total = await context.services.hr_queue.open_questions()
     await send(
         update,
-        views_knowledge.hr_open_list(context.services.translate, context.lang, questions, total),
+        hr_views.hr_open_list(context.services.translate, context.lang, questions, total),
     )
 
 
@@ -52,7 +53,7 @@ async def start_answer(update: Update, context: BotContext) -> None:
         return
     data = {"question": question.id}
     await svc.dialogs.save(update.effective_user.id, Dialog(ANSWER_FLOW, "text", data))
-    await send(update, views_knowledge.hr_answer_prompt(t, context.lang, question))
+    await send(update, hr_views.hr_answer_prompt(t, context.lang, question))
 
 
 async def answer_step(update: Update, context: BotContext, dialog: Dialog) -> None:
@@ -68,7 +69,7 @@ async def answer_step(update: Update, context: BotContext, dialog: Dialog) -> No
         await send(update, Reply(t(context.lang, "hr.not_open")))
         return
     outcome = await deliver(context.bot, svc.hr_queue, t, question)
-    await send(update, views_knowledge.hr_delivered(t, context.lang, question, outcome.value))
+    await send(update, hr_views.hr_delivered(t, context.lang, question, outcome.value))
 
 
 async def make_draft(update: Update, context: BotContext) -> None:

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from bot.catalog import CONTENT_DIR
+from bot.config import CONTENT_DIR
 
 KB_DIR = CONTENT_DIR / "kb"
 TELEGRAM_LIMIT = 4096

@@ -10,10 +10,10 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import kb
-from bot.normalize import LEXICON_FILE, Lexicon, clean, looks_english, rewrite, stem
-from bot.refusals import REFUSALS_FILE, UNRELATED, Refusals
-from bot.search import Match, SearchIndex
+from bot.knowledge import kb
+from bot.knowledge.normalize import LEXICON_FILE, Lexicon, clean, looks_english, rewrite, stem
+from bot.knowledge.refusals import REFUSALS_FILE, UNRELATED, Refusals
+from bot.knowledge.search import Match, SearchIndex
 
 log = logging.getLogger(__name__)
 

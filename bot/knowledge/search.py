@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from bot.kb import Entry, rendered_text
-from bot.normalize import Lexicon, tokens
+from bot.knowledge.kb import Entry, rendered_text
+from bot.knowledge.normalize import Lexicon, tokens
 
 WEIGHTS = {"coverage": 0.2, "answer": 0.05, "fuzzy": 0.3, "keyword": 0.05, "ngram": 0.4}
 CANDIDATES = 25

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.catalog import CONTENT_DIR
+from bot.config import CONTENT_DIR
 
 LEXICON_FILE = CONTENT_DIR / "lexicon.toml"
 # Three or more of the same letter ("bangettt") become one; spared: "i" (III) and "p" (PPPK).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
-from bot.dialogs import Dialog, DialogService
+from bot.accounts.dialogs import Dialog, DialogService
 from db.models import DialogState, HrQuestion
 from db.repositories import rowcount
 from db.session import SessionFactory

@@ -9,8 +9,8 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot import views_knowledge
-from bot.hr_queue import HrQueue, Question
+from bot.hr import views as hr_views
+from bot.hr.questions import HrQueue, Question
 from bot.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ class Delivery(Enum):
 async def deliver(bot: Bot, queue: HrQueue, t: Translator, question: Question) -> Delivery:
     """Send the answer (in several messages when long); record the outcome."""
     try:
-        for reply in views_knowledge.hr_answer_for_asker(t, question):
+        for reply in hr_views.hr_answer_for_asker(t, question):
             await bot.send_message(question.user_id, reply.text, parse_mode=ParseMode.HTML)
     except (Forbidden, BadRequest) as exc:
         log.error("answer to question %d cannot be delivered: %s", question.id,

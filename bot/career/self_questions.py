@@ -6,8 +6,8 @@ import re
 import tomllib
 from functools import cache
 
-from bot.catalog import CONTENT_DIR
-from bot.normalize import Lexicon, clean, rewrite
+from bot.config import CONTENT_DIR
+from bot.knowledge.normalize import Lexicon, clean, rewrite
 
 
 @cache

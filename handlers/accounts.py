@@ -1,73 +1,23 @@
-"""A linked ASN's own data: linking (/daftar), /profil, /kompetensi, /pelatihan, /karier,
-/keluar and /hapus_data; and the admin's /kode_tautan and /profil_pegawai."""
+"""Linking an account to an NIP (/daftar), /keluar, /hapus_data; the admin's /kode_tautan."""
 
 from __future__ import annotations
-
-from datetime import date, datetime
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, nip, profile, views, views_personal
+from bot import callbacks, views
+from bot.accounts.dialogs import Dialog
+from bot.accounts.linking import LinkResult, looks_like_code
+from bot.career import nip
 from bot.commands import names
 from bot.config import Config
 from bot.context import BotContext
-from bot.dialogs import Dialog
-from bot.hr_queue import delete_drafts
-from bot.linking import LinkResult, looks_like_code
+from bot.hr.questions import delete_drafts
 from bot.replies import Button, Reply
-from handlers.admin import admin_filter
 from handlers.common import PRIVATE, send
+from handlers.hr.admin import admin_filter
 
 LINK_FLOW = "link"
-
-
-def _today(context: BotContext) -> date:
-    return datetime.now(context.services.config.timezone).date()
-
-
-async def _own_profile(update: Update, context: BotContext) -> profile.Profile | None:
-    """The caller's profile, or a "link your account first" reply and None."""
-    assert update.effective_user is not None
-    found = await context.services.profiles.for_user(update.effective_user.id, _today(context))
-    if found is None:
-        await send(update, views_personal.not_linked(context.services.translate, context.lang))
-    return found
-
-
-async def show_profile(update: Update, context: BotContext) -> None:
-    if (p := await _own_profile(update, context)) is not None:
-        await send(
-            update,
-            views_personal.profile(context.services.translate, context.lang, p, _today(context)),
-        )
-
-
-async def show_competencies(update: Update, context: BotContext) -> None:
-    if (p := await _own_profile(update, context)) is not None:
-        t, lang = context.services.translate, context.lang
-        report = profile.competency_report(p)
-        await send(update, views_personal.competencies(t, lang, report))
-        if report.jpm is not None and update.effective_chat is not None:
-            png = views_personal.competency_chart(t, lang, report)
-            await update.effective_chat.send_photo(png, caption=t(lang, "competency.chart"))
-
-
-async def show_training(update: Update, context: BotContext) -> None:
-    if (p := await _own_profile(update, context)) is not None:
-        advice = profile.training_advice(p, _today(context))
-        await send(
-            update, views_personal.training(context.services.translate, context.lang, advice)
-        )
-
-
-async def show_career(update: Update, context: BotContext) -> None:
-    if (p := await _own_profile(update, context)) is not None:
-        outlook = profile.career(p, _today(context))
-        await send(
-            update,
-            views_personal.career_outlook(context.services.translate, context.lang, outlook),
-        )
 
 
 async def start_linking(update: Update, context: BotContext) -> None:
@@ -161,36 +111,16 @@ async def issue_code(update: Update, context: BotContext) -> None:
                                code=issued.code, until=when)))  # fmt: skip
 
 
-async def employee_profile(update: Update, context: BotContext) -> None:
-    """/profil_pegawai NIP (admins): a person's profile, NIP masked, the view audited."""
-    assert update.effective_user is not None
-    svc, t, lang = context.services, context.services.translate, context.lang
-    target = nip.normalise("".join(context.args or []))
-    found = await svc.profiles.for_admin(update.effective_user.id, target, _today(context))
-    if found is None:
-        await send(update, Reply(t(lang, "link.code_unknown_nip")))
-        return
-    await send(update, views_personal.profile(t, lang, found, _today(context), masked=True))
-
-
 FLOWS = {LINK_FLOW: link_step}
-# Free questions about oneself ("kapan sy naik pangkat?") are answered by these.
-COMMANDS = {
-    "profil": show_profile,
-    "kompetensi": show_competencies,
-    "pelatihan": show_training,
-    "karier": show_career,
-}
 
 
 def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]
     for name, callback in (
-        ("daftar", start_linking), ("profil", show_profile), ("kompetensi", show_competencies),
-        ("pelatihan", show_training), ("karier", show_career), ("keluar", unlink),
+        ("daftar", start_linking),
+        ("keluar", unlink),
         ("hapus_data", ask_delete),
-    ):  # fmt: skip
+    ):
         app.add_handler(CommandHandler(names(name), callback, filters=PRIVATE))
     only_admins = admin_filter(config) & PRIVATE
     app.add_handler(CommandHandler(names("kode_tautan"), issue_code, filters=only_admins))
-    app.add_handler(CommandHandler(names("profil_pegawai"), employee_profile, filters=only_admins))
     app.add_handler(CallbackQueryHandler(confirm_delete, pattern=callbacks.DELETE_PATTERN))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from bot import kb, views_knowledge
 from bot.config import Config
 from bot.console import html_to_text
 from bot.i18n import Translator
-from bot.knowledge import AMBIGUOUS, Knowledge, Result, Thresholds
+from bot.knowledge import kb
+from bot.knowledge import views as kb_views
+from bot.knowledge.answering import AMBIGUOUS, Knowledge, Result, Thresholds
 
 
 def load(config: Config) -> tuple[Knowledge, Translator]:
@@ -21,9 +22,9 @@ def load(config: Config) -> tuple[Knowledge, Translator]:
 def plain_answer(t: Translator, knowledge: Knowledge, result: Result) -> str:
     """The text the user would read; for a close call, the best candidate's answer."""
     if result.status == AMBIGUOUS and result.entry is not None:
-        reply = views_knowledge.kb_answer(t, result.language, result.entry, [])
+        reply = kb_views.kb_answer(t, result.language, result.entry, [])
     else:
-        reply = views_knowledge.kb_result(t, result, knowledge.base)
+        reply = kb_views.kb_result(t, result, knowledge.base)
     return html_to_text(reply.text)
 
 
@@ -50,7 +51,7 @@ def as_text(
 ) -> str:
     """The reply as the user sees it (buttons listed), optionally with the scoring."""
     result = knowledge.ask(question, lang)
-    reply = views_knowledge.kb_result(t, result, knowledge.base)
+    reply = kb_views.kb_result(t, result, knowledge.base)
     lines = [html_to_text(reply.text)]
     labels = [b.label for row in reply.buttons for b in row]
     if labels:

@@ -19,8 +19,8 @@ from enum import Enum
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import nip as nips
-from bot.server_key import keyed_hash
+from bot.accounts.server_key import keyed_hash
+from bot.career import nip as nips
 from db import repositories as repo
 from db.base import utcnow
 from db.models import (

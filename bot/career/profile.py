@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import catalog, eligibility
-from bot.eligibility import Finding, Person
+from bot.career import catalog, eligibility
+from bot.career.eligibility import Finding, Person
+from bot.config import CONTENT_DIR
 from db.models import (
     AuditEntry,
     CompetencyScore,
@@ -106,7 +107,7 @@ def standards() -> tuple[dict[str, int], dict[str, int], bool]:
 
 @cache
 def _standards_file() -> dict[str, Any]:
-    return tomllib.loads((catalog.CONTENT_DIR / "standards.toml").read_text(encoding="utf-8"))
+    return tomllib.loads((CONTENT_DIR / "standards.toml").read_text(encoding="utf-8"))
 
 
 def technical_level(profile: Profile) -> int:
@@ -119,7 +120,7 @@ def technical_level(profile: Profile) -> int:
 @cache
 def trainings() -> tuple[Training, ...]:
     """The training catalogue."""
-    data = tomllib.loads((catalog.CONTENT_DIR / "training.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((CONTENT_DIR / "training.toml").read_text(encoding="utf-8"))
     return tuple(
         Training(**{**t, "competencies": tuple(t["competencies"])}) for t in data["training"]
     )

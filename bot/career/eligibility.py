@@ -10,7 +10,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.ranks import FUNCTIONAL_RANGE, PNS_GRADES, grade_index
+from bot.career.ranks import FUNCTIONAL_RANGE, PNS_GRADES, grade_index
 
 GOOD = ("Sangat Baik", "Baik")
 # Highest rank through a regular promotion by education (PP 99/2000 Pasal 7 jo PP 12/2002).

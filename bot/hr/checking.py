@@ -13,9 +13,10 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from bot import catalog, nip
-from bot.ranks import PNS_GRADES
-from bot.spreadsheets import FileProblem, Table, csv_bytes, read_table
+from bot.career import catalog, nip
+from bot.career.ranks import PNS_GRADES
+from bot.config import CONTENT_DIR
+from bot.hr.spreadsheets import FileProblem, Table, csv_bytes, read_table
 from db.models import Employee
 
 PPPK_GRADES = (
@@ -92,7 +93,7 @@ def _key(header: str) -> str:
 @cache
 def accepted_headers(kind: str) -> dict[str, tuple[str, ...]]:
     """Field name -> the column names accepted for it, for one kind of file."""
-    data = tomllib.loads((catalog.CONTENT_DIR / "import_headers.toml").read_text("utf-8"))
+    data = tomllib.loads((CONTENT_DIR / "import_headers.toml").read_text("utf-8"))
     return {fieldname: tuple(names) for fieldname, names in data[kind].items()}
 
 

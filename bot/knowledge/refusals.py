@@ -7,8 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.catalog import CONTENT_DIR
-from bot.normalize import Lexicon, clean, rewrite
+from bot.config import CONTENT_DIR
+from bot.knowledge.normalize import Lexicon, clean, rewrite
 
 REFUSALS_FILE = CONTENT_DIR / "refusals.toml"
 UNRELATED = "unrelated"

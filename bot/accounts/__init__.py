@@ -1,0 +1,1 @@
+"""Telegram accounts: users, consent, linking to an NIP, dialogue state."""

@@ -1,0 +1,1 @@
+"""HR's side: the question queue and its delivery, imports, statistics."""

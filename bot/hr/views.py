@@ -1,0 +1,84 @@
+"""Rendering HR's side: the question queue, answers for askers, and import outcomes."""
+
+from __future__ import annotations
+
+from bot import callbacks
+from bot.hr.checking import RowError
+from bot.hr.imports import Applied
+from bot.hr.questions import Question
+from bot.i18n import Translator
+from bot.replies import MESSAGE_LIMIT, Button, Reply, escape, split_reply, visible_length
+
+QUOTE_LIMIT = 500
+
+MAX_LISTED = 20
+MAX_VALUE = 60  # characters of a cell value quoted in the message (the CSV has them whole)
+
+
+def shorten(value: str) -> str:
+    """A cell value cut to a length a message can quote."""
+    return value if len(value) <= MAX_VALUE else value[: MAX_VALUE - 1] + "…"
+
+
+def problem_line(error: RowError) -> str:
+    return f"row {error.row}, {error.column} {shorten(error.value)!r}: {error.reason}"
+
+
+def result(t: Translator, lang: str, name: str, kind: str, applied: Applied) -> Reply:
+    """Imported (with the encoding it was read in), or rejected with the first problems."""
+    if not applied.errors:
+        return Reply(t(lang, "import.done", file=name, kind=kind, new=applied.inserted,
+                       updated=applied.updated, encoding=applied.encoding))  # fmt: skip
+    lines = "\n".join(problem_line(e) for e in applied.errors[:MAX_LISTED])
+    more = len(applied.errors) - MAX_LISTED
+    if more > 0:
+        lines += "\n" + t(lang, "import.more", count=more)
+    return Reply(t(lang, "import.rejected", file=name, count=len(applied.errors), rows=lines))
+
+
+def unreadable(t: Translator, lang: str, name: str, key: str, values: dict[str, object]) -> Reply:
+    """A file that cannot be read at all: one line saying why."""
+    return Reply(t(lang, "import.unreadable", file=name, reason=t(lang, key, **values)))
+
+
+def hr_open_list(t: Translator, lang: str, questions: list[Question], total: int) -> Reply:
+    """The open questions for an admin, each with an answer button."""
+    if not questions:
+        return Reply(t(lang, "hr.none_open"))
+    lines: list[str] = [t(lang, "hr.open_header", total=total)]
+    rows = []
+    for q in questions:
+        when = t.date(q.created_at, lang)
+        lines.append(f"<b>#{q.id}</b> ({when}, {q.language}): {escape(_short(q.text))}")
+        label = t(lang, "hr.answer_button", number=q.id)
+        rows.append((Button(label, callbacks.HR_ANSWER.format(number=q.id)),))
+    return Reply("\n\n".join(lines), tuple(rows))
+
+
+def hr_answer_prompt(t: Translator, lang: str, question: Question) -> Reply:
+    return Reply(t(lang, "hr.answer_prompt", number=question.id, question=question.text))
+
+
+def hr_delivered(t: Translator, lang: str, question: Question, outcome: str) -> Reply:
+    """The admin's confirmation: sent, to be retried, or impossible to deliver."""
+    key = {"sent": "hr.delivered", "retry": "hr.not_delivered"}.get(outcome, "hr.undeliverable")
+    button = Button(t(lang, "hr.draft_button"), callbacks.HR_DRAFT.format(number=question.id))
+    return Reply(t(lang, key, number=question.id), ((button,),))
+
+
+def hr_answer_for_asker(t: Translator, question: Question) -> list[Reply]:
+    """What the asker receives: their question quoted (shortened), then the officer's answer.
+
+    An answer too long to share one message with the quote follows in messages of its own.
+    """
+    lang = question.language
+    quote = _short(question.text, QUOTE_LIMIT)
+    whole = t(lang, "hr.answer_to_asker", question=quote, answer=question.answer or "")
+    if visible_length(whole) <= MESSAGE_LIMIT:
+        return [Reply(whole)]
+    head = t(lang, "hr.answer_to_asker", question=quote, answer="").rstrip()
+    return [Reply(head), *split_reply(Reply(escape(question.answer or "")))]
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,1 @@
+"""Rule questions: the knowledge base, normalisation, search, refusals and answers."""

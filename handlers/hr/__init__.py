@@ -1,0 +1,1 @@
+"""HR admins' handlers: overview, question queue, hand-off, imports."""
