@@ -39,7 +39,7 @@ LITERAL_KEY = re.compile(r'(?:Finding\(|gaps\.append\()\s*"([a-z_]+\.[a-z_.]+)"'
 
 def _keys_in_code() -> set[str]:
     keys: set[str] = set()
-    for path in (ROOT / "bot" / "career" / "eligibility.py", ROOT / "bot" / "career" / "profile.py"):
+    for path in (ROOT / "bot" / "career" / name for name in ("eligibility.py", "profile.py")):
         keys.update(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
     for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
         for key in KEY_USE.findall(path.read_text(encoding="utf-8")):
