@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from bot.career import demo, profile
+from bot.career import charts, demo, profile
 from bot.career import views as career_views
 from bot.hr import checking
 from bot.hr.imports import apply
@@ -97,7 +97,7 @@ async def run(count: int, samples: int) -> None:
 
     async def kompetensi_chart() -> object:
         report = profile.competency_report(await pick())
-        return career_views.competency_chart(t, "id", report)
+        return charts.draw(career_views.competency_chart(t, "id", report))
 
     async def karier() -> object:
         return career_views.career_outlook(t, "id", profile.career(await pick(), TODAY))

@@ -83,6 +83,7 @@ class Config:
     sweep_minutes: int
     console_files_dir: Path
     drafts_dir: Path
+    cache_dir: Path
     imports: ImportLimits
     console_user_id: int
     log_level: str
@@ -139,6 +140,7 @@ def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = 
         console_files_dir=path.parent / r.get("console.files_dir", str, "data/console_files"),
         console_user_id=_positive(r, "console.user_id", 900000001),
         drafts_dir=path.parent / r.get("knowledge.drafts_dir", str, "content/drafts"),
+        cache_dir=path.parent / r.get("knowledge.cache_dir", str, "data/cache"),
         imports=ImportLimits(
             max_file_mb=_positive(r, "imports.max_file_mb", 20),
             max_rows=_positive(r, "imports.max_rows", 200_000),

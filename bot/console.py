@@ -6,7 +6,6 @@ Application the Telegram bot runs; what the bot sends comes back through ``Conso
 
 from __future__ import annotations
 
-import html
 import itertools
 import json
 import re
@@ -21,6 +20,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.app import App, build_application, services_of, shutdown, startup
 from bot.config import Config
+from bot.replies import html_to_text
 from handlers.fallback import FlowStep
 
 BOT_USER = {
@@ -46,11 +46,6 @@ class Sent:
     buttons: list[tuple[str, str]] = field(default_factory=list)
     file: Path | None = None
     message: dict[str, Any] = field(default_factory=dict)
-
-
-def html_to_text(value: str) -> str:
-    """Telegram HTML as a terminal shows it: tags dropped, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", value))
 
 
 class ConsoleRequest(BaseRequest):

@@ -64,7 +64,8 @@ class Services:
                     config.knowledge.confident_score,
                     config.knowledge.ambiguous_score,
                     config.knowledge.margin,
-                )
+                ),
+                cache_dir=config.cache_dir,
             ),
             ratings=RatingService(sessions),
             hr_queue=HrQueue(sessions),

@@ -32,7 +32,7 @@ async def sweep_job(context: BotContext) -> None:
 
 async def reload_job(context: BotContext) -> None:
     """Pick up edited content files without a restart."""
-    context.services.knowledge.reload_if_changed()
+    await context.services.knowledge.reload(force=False)
 
 
 def schedule(app: Application[Any, Any, Any, Any, Any, Any], config: Config) -> None:

@@ -42,6 +42,11 @@ class Reply:
 MESSAGE_LIMIT = 4096
 
 
+def html_to_text(value: str) -> str:
+    """Telegram HTML as a terminal shows it: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", value))
+
+
 def visible_length(text: str) -> int:
     """How long Telegram counts an HTML text: tags dropped, entities as one character, in
     UTF-16 code units (an emoji outside the basic plane counts twice)."""

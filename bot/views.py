@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot import callbacks
-from bot.accounts.users import UserInfo
 from bot.config import LANGUAGES
-from bot.hr.stats import Overview
 from bot.i18n import Translator
-from bot.knowledge.ratings import EntryRating
-from bot.replies import Button, Html, Reply
+from bot.replies import Button, Reply
+
+if TYPE_CHECKING:
+    from bot.accounts.users import UserInfo
 
 
 def main_menu(t: Translator, lang: str, consented: bool) -> tuple[tuple[Button, ...], ...]:
@@ -107,24 +107,6 @@ def unknown_command(t: Translator, lang: str) -> Reply:
 def cancelled(t: Translator, lang: str, had_dialog: bool) -> Reply:
     """Answer to /batal."""
     return Reply(t(lang, "cancel.done" if had_dialog else "cancel.nothing"))
-
-
-def admin_overview(t: Translator, lang: str, stats: Overview, ratings: list[EntryRating]) -> Reply:
-    """The admin's summary of what the database holds, and the answers rated worst."""
-    text: str = t(
-        lang,
-        "admin.overview",
-        users=stats.users,
-        consented=stats.consented,
-        linked=stats.linked,
-        employees=stats.employees,
-        units=stats.units,
-    )
-    worst = [r for r in ratings if r.down][:3]
-    if worst:
-        lines = "\n".join(f"• {html.escape(r.entry_id)}: 👎 {r.down} · 👍 {r.up}" for r in worst)
-        text += "\n\n" + t(lang, "admin.worst_rated", entries=Html(lines))
-    return Reply(text)
 
 
 def error(t: Translator, lang: str) -> Reply:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.career import nip, profile
+from bot.career import charts, nip, profile
 from bot.career import views as career_views
 from bot.commands import names
 from bot.config import Config
@@ -45,7 +45,8 @@ async def show_competencies(update: Update, context: BotContext) -> None:
         report = profile.competency_report(p)
         await send(update, career_views.competencies(t, lang, report))
         if report.jpm is not None and update.effective_chat is not None:
-            png = career_views.competency_chart(t, lang, report)
+            chart = career_views.competency_chart(t, lang, report)
+            png = await context.services.cpu.run(charts.draw, chart)  # off the event loop
             await update.effective_chat.send_photo(png, caption=t(lang, "competency.chart"))
 
 

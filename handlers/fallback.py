@@ -24,7 +24,7 @@ FLOWS_KEY = "flows"
 async def catch_all(update: Update, context: BotContext) -> None:
     """Route text to the user's open conversation, or answer it."""
     assert update.effective_user is not None
-    dialog = await context.services.dialogs.current(update.effective_user.id)
+    dialog = context.user_info.dialog if context.user_info else None  # read by the gate
     flows: Mapping[str, FlowStep] = context.bot_data.get(FLOWS_KEY, {})
     if dialog is not None and dialog.flow in flows:
         await flows[dialog.flow](update, context, dialog)

@@ -22,7 +22,8 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     assert update.effective_user is not None
     svc = context.services
     command = personal_command(text, svc.knowledge.lexicon)
-    if command and await svc.links.linked_employee_id(update.effective_user.id) is not None:
+    linked = context.user_info is not None and context.user_info.employee_id is not None
+    if command and linked:
         await career.COMMANDS[command](update, context)
         return
     lang = svc.knowledge.language_of(text) if len(text.split()) > 2 else context.lang

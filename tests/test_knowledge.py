@@ -192,18 +192,39 @@ def test_content_problems_name_file_entry_and_field(tmp_path: Path) -> None:
     assert all(p.file == "entries.toml" for p in caught.value.problems)
 
 
-def test_edited_content_is_picked_up_and_a_broken_edit_keeps_the_old(tmp_path: Path) -> None:
+async def test_edited_content_is_picked_up_and_a_broken_edit_keeps_the_old(
+    tmp_path: Path,
+) -> None:
     directory = tmp_path / "kb"
     _write_base(directory, ENTRY.format(id="satu", word="zulu"))
-    knowledge = Knowledge(Thresholds(), directory)
-    assert knowledge.reload_if_changed() is None
+    knowledge = Knowledge(Thresholds(), directory, tmp_path / "cache")
+    assert await knowledge.reload(force=False) is None
     (directory / "more.toml").write_text(ENTRY.format(id="dua", word="quebec"))
-    assert knowledge.reload_if_changed() == []
+    assert await knowledge.reload(force=False) == []
     assert knowledge.ask("apa itu quebec menurut aturan").entry is not None
     (directory / "more.toml").write_text("[[entry]]\nid = 'rusak'\n")
-    problems = knowledge.reload_if_changed()
+    problems = await knowledge.reload(force=False)
     assert problems
     assert knowledge.base.get("dua") is not None  # still the previous version
+
+
+def test_a_version_is_built_once_per_content_and_read_back_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    from bot.knowledge import versions
+
+    directory = tmp_path / "kb"
+    _write_base(directory, ENTRY.format(id="satu", word="zulu"))
+    first = versions.build(directory, tmp_path / "cache")
+    versions._BUILT.clear()  # as a new process would start
+    again = versions.build(directory, tmp_path / "cache")
+    (directory / "more.toml").write_text(ENTRY.format(id="dua", word="quebec"))
+    changed = versions.build(directory, tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("knowledge-*.pickle"))) == 1
+    assert again is not first
+    assert [e.id for e in again.base.entries] == [e.id for e in first.base.entries]
+    assert again.index.search("apa itu zulu", 1)[0].entry_id == "satu"
+    assert changed.base.get("dua") is not None
 
 
 def test_every_rendered_answer_fits_one_telegram_message() -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import delete
 
 from db.base import utcnow
 from db.models import DialogState
+from db.retry import retry_on_lock
 from db.session import SessionFactory
 
 
@@ -35,6 +36,7 @@ class DialogService:
                 return None
             return Dialog(row.flow, row.step, dict(row.data))
 
+    @retry_on_lock
     async def save(self, user_id: int, dialog: Dialog) -> None:
         """Begin or advance a conversation; the time to live starts again."""
         async with self._sessions() as session, session.begin():
@@ -45,6 +47,7 @@ class DialogService:
             row.flow, row.step, row.data = dialog.flow, dialog.step, dict(dialog.data)
             row.expires_at = utcnow() + self._ttl
 
+    @retry_on_lock
     async def end(self, user_id: int) -> bool:
         """Forget the user's conversation; True when there was one."""
         async with self._sessions() as session, session.begin():
@@ -53,6 +56,7 @@ class DialogService:
             )
             return bool(getattr(result, "rowcount", 0))
 
+    @retry_on_lock
     async def purge_expired(self, now: datetime | None = None) -> int:
         """Delete conversations past their time to live; returns how many."""
         async with self._sessions() as session, session.begin():

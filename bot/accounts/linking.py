@@ -33,6 +33,7 @@ from db.models import (
     TelegramLink,
     User,
 )
+from db.retry import retry_on_lock
 from db.session import SessionFactory
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -82,6 +83,7 @@ class LinkService:
     def _nip_key(self, nip: str) -> str:
         return keyed_hash(self._key, "nip", nip)
 
+    @retry_on_lock
     async def issue_code(self, nip: str, issued_by: int | None) -> IssuedCode | None:
         """A fresh code for an existing NIP (None if HR has no such employee); audited."""
         nip = nips.normalise(nip)
@@ -114,6 +116,7 @@ class LinkService:
             return LinkResult.INVALID, None
         return LinkResult.RATE_LIMITED, None
 
+    @retry_on_lock
     async def _claim(self, user_id: int, nip: str, code: str) -> tuple[LinkResult, str | None]:
         """Use the code in one conditional UPDATE; link and end the dialogue in the same commit."""
         code_hash, now = self._code_hash(nip, code), utcnow()
@@ -152,6 +155,7 @@ class LinkService:
         )
         return used_by == user_id and linked == employee_id
 
+    @retry_on_lock
     async def _count_failure(self, scope: str, key: str) -> bool:
         """Count one more failure unless the limit is reached, in one statement; True if counted.
 
@@ -175,6 +179,7 @@ class LinkService:
             )  # fmt: skip
             return repo.rowcount(counted) == 1
 
+    @retry_on_lock
     async def _forgive(self, scope: str, key: str) -> None:
         async with self._sessions() as session, session.begin():
             await session.execute(
@@ -183,6 +188,7 @@ class LinkService:
                 .values(failures=LinkGuard.failures - 1)
             )
 
+    @retry_on_lock
     async def purge_guards(self) -> int:
         """Forget attempt counters whose window has ended; how many."""
         async with self._sessions() as session, session.begin():
@@ -204,6 +210,7 @@ class LinkService:
         )
         session.add(TelegramLink(user_id=user_id, employee_id=employee_id))
 
+    @retry_on_lock
     async def unlink(self, user_id: int) -> bool:
         """End the account's link; True when there was one."""
         async with self._sessions() as session, session.begin():
@@ -227,6 +234,7 @@ class LinkService:
                 .where(TelegramLink.user_id == user_id)
             )
 
+    @retry_on_lock
     async def delete_chat_data(self, user_id: int) -> list[int]:
         """Forget the account: its link, conversations, ratings and questions.
 

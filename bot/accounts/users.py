@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot.accounts.dialogs import Dialog
 from bot.i18n import pick_language
 from db.base import utcnow
-from db.models import Employee, TelegramLink, User
+from db.models import DialogState, Employee, TelegramLink, User
+from db.repositories import insert_ignore
+from db.retry import retry_on_lock
 from db.session import SessionFactory
+
+# last_seen_at is written at most this often: a write on every message would hold SQLite's
+# write lock for nothing.
+SEEN_EVERY = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
 class UserInfo:
+    """Everything an update needs to know about its sender, read once per update."""
+
     user_id: int
     language: str
     consent_at: datetime | None
     first_contact: bool
     employee_name: str | None
+    employee_id: int | None = None
+    dialog: Dialog | None = None
 
 
 class UserService:
@@ -29,25 +41,32 @@ class UserService:
         self._sessions = sessions
         self._default = default_language
 
+    @retry_on_lock
     async def touch(self, user_id: int, telegram_language: str | None) -> UserInfo:
-        """Record that the user was seen, creating them on first contact."""
-        async with self._sessions() as session, session.begin():
-            user = await session.get(User, user_id)
-            first = user is None
-            if user is None:
+        """The sender with their link and open conversation, in one query; created on first
+        contact. ``last_seen_at`` is written only when older than SEEN_EVERY."""
+        now = utcnow()
+        async with self._sessions() as session:
+            row = (await session.execute(_SENDER.where(User.id == user_id))).first()
+            if row is None:
                 lang = pick_language(None, telegram_language, self._default)
-                user = User(id=user_id, language=lang)
-                session.add(user)
-            user.last_seen_at = utcnow()
-            user.is_blocked = False
-            name = await session.scalar(
-                select(Employee.name)
-                .join(TelegramLink, TelegramLink.employee_id == Employee.id)
-                .where(TelegramLink.user_id == user_id)
-            )
-        language = pick_language(user.language, telegram_language, self._default)
-        return UserInfo(user_id, language, user.consent_at, first, name)
+                values = {"id": user_id, "language": lang, "last_seen_at": now}
+                await insert_ignore(session, User, values | {"created_at": now, "updated_at": now})
+                await session.commit()
+                return UserInfo(user_id, lang, None, True, None)
+            if row.last_seen_at <= now - SEEN_EVERY or row.is_blocked:
+                await session.execute(
+                    update(User)
+                    .where(User.id == user_id)
+                    .values(last_seen_at=now, is_blocked=False)
+                    .execution_options(synchronize_session=False)
+                )
+                await session.commit()
+        language = pick_language(row.language, telegram_language, self._default)
+        return UserInfo(user_id, language, row.consent_at, False, row.name, row.employee_id,
+                        _dialog(row, now))  # fmt: skip
 
+    @retry_on_lock
     async def set_language(self, user_id: int, language: str) -> None:
         """Store the user's language choice."""
         async with self._sessions() as session, session.begin():
@@ -55,6 +74,7 @@ class UserService:
             if user is not None:
                 user.language = language
 
+    @retry_on_lock
     async def give_consent(self, user_id: int) -> datetime:
         """Record consent to the privacy notice (the first time only) and return its time."""
         async with self._sessions() as session, session.begin():
@@ -64,3 +84,22 @@ class UserService:
             if user.consent_at is None:
                 user.consent_at = utcnow()
             return user.consent_at
+
+
+_SENDER = (
+    select(
+        User.language, User.consent_at, User.last_seen_at, User.is_blocked,
+        TelegramLink.employee_id, Employee.name, DialogState.flow, DialogState.step,
+        DialogState.data, DialogState.expires_at,
+    )
+    .select_from(User)
+    .outerjoin(TelegramLink, TelegramLink.user_id == User.id)
+    .outerjoin(Employee, Employee.id == TelegramLink.employee_id)
+    .outerjoin(DialogState, DialogState.user_id == User.id)
+)  # fmt: skip
+
+
+def _dialog(row: Any, now: datetime) -> Dialog | None:
+    if row.flow is None or row.expires_at <= now:
+        return None
+    return Dialog(row.flow, row.step, dict(row.data or {}))

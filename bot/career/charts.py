@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass
 
-import matplotlib
 
-matplotlib.use("Agg")
+@dataclass(frozen=True)
+class Radar:
+    """What a radar chart shows: plain values, cheap to send to a worker process."""
 
-from matplotlib import pyplot as plt
+    labels: list[str]
+    actual: list[float]
+    required: list[float]
+    legend: tuple[str, str]
+
+
+def draw(chart: Radar) -> bytes:
+    """The radar chart as PNG (CPU work: run it in the worker process)."""
+    return radar(chart.labels, chart.actual, chart.required, chart.legend)
 
 
 def radar(
     labels: list[str], actual: list[float], required: list[float], legend: tuple[str, str]
 ) -> bytes:
     """A radar chart of actual against required levels (1-5), as PNG."""
+    import matplotlib  # here, not at the top: 40 MiB and a second of import for one command
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
     angles = [2 * math.pi * i / len(labels) for i in range(len(labels))]
     closed = [*angles, angles[0]]
     figure = plt.figure(figsize=(6, 6), dpi=100)

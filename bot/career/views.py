@@ -97,10 +97,10 @@ def competencies(t: Translator, lang: str, report: CompetencyReport) -> Reply:
     return Reply("\n".join(lines))
 
 
-def competency_chart(t: Translator, lang: str, report: CompetencyReport) -> bytes:
-    """The radar chart of actual against required levels."""
+def competency_chart(t: Translator, lang: str, report: CompetencyReport) -> charts.Radar:
+    """What the radar chart of actual against required levels shows (drawn by charts.draw)."""
     names = {c.code: (c.name_en if lang == "en" else c.name_id) for c in catalog.competencies()}
-    return charts.radar(
+    return charts.Radar(
         [names[r.code] for r in report.rows],
         [float(r.actual or 0) for r in report.rows],
         [float(r.required) for r in report.rows],

@@ -7,6 +7,7 @@ from sqlalchemy import delete
 from bot.accounts.dialogs import Dialog, DialogService
 from db.models import DialogState, HrQuestion
 from db.repositories import rowcount
+from db.retry import retry_on_lock
 from db.session import SessionFactory
 
 FLOW = "handoff"
@@ -20,11 +21,13 @@ class HandoffService:
         self._sessions = sessions
         self._dialogs = dialogs
 
+    @retry_on_lock
     async def offer(self, user_id: int, text: str, language: str) -> None:
         """Remember the question so a later "send" press can queue it (even after a restart)."""
         data = {"text": text[:MAX_QUESTION_CHARS], "language": language}
         await self._dialogs.save(user_id, Dialog(FLOW, "offer", data))
 
+    @retry_on_lock
     async def send_pending(self, user_id: int) -> int | None:
         """Queue the offered question and close the offer in one transaction; its number.
 

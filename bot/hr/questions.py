@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from db.base import utcnow
 from db.models import HrQuestion
 from db.repositories import rowcount
+from db.retry import retry_on_lock
 from db.session import SessionFactory
 
 MAX_DELIVERY_ATTEMPTS = 5
@@ -39,6 +40,7 @@ class HrQueue:
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
 
+    @retry_on_lock
     async def add(self, user_id: int, text: str, language: str) -> int:
         """Queue a question typed by the user; its number."""
         async with self._sessions() as session, session.begin():
@@ -66,6 +68,7 @@ class HrQueue:
             row = await session.get(HrQuestion, question_id)
             return _plain(row) if row else None
 
+    @retry_on_lock
     async def answer(self, question_id: int, admin_id: int, text: str) -> Question | None:
         """Record the answer of an open question; None when it is not open (any more)."""
         async with self._sessions() as session, session.begin():
@@ -81,12 +84,14 @@ class HrQueue:
             assert row is not None
             return _plain(row)
 
+    @retry_on_lock
     async def mark_delivered(self, question_id: int) -> None:
         async with self._sessions() as session, session.begin():
             row = await session.get(HrQuestion, question_id)
             if row is not None:
                 row.delivered_at = utcnow()
 
+    @retry_on_lock
     async def mark_failed(self, question_id: int, permanent: bool) -> None:
         """Count a failed delivery; a permanent failure is not retried."""
         async with self._sessions() as session, session.begin():

@@ -6,8 +6,10 @@ from bot import callbacks
 from bot.hr.checking import RowError
 from bot.hr.imports import Applied
 from bot.hr.questions import Question
+from bot.hr.stats import Overview
 from bot.i18n import Translator
-from bot.replies import MESSAGE_LIMIT, Button, Reply, escape, split_reply, visible_length
+from bot.knowledge.ratings import EntryRating
+from bot.replies import MESSAGE_LIMIT, Button, Html, Reply, escape, split_reply, visible_length
 
 QUOTE_LIMIT = 500
 
@@ -82,3 +84,21 @@ def hr_answer_for_asker(t: Translator, question: Question) -> list[Reply]:
 
 def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def admin_overview(t: Translator, lang: str, stats: Overview, ratings: list[EntryRating]) -> Reply:
+    """The admin's summary of what the database holds, and the answers rated worst."""
+    text: str = t(
+        lang,
+        "admin.overview",
+        users=stats.users,
+        consented=stats.consented,
+        linked=stats.linked,
+        employees=stats.employees,
+        units=stats.units,
+    )
+    worst = [r for r in ratings if r.down][:3]
+    if worst:
+        lines = "\n".join(f"• {escape(r.entry_id)}: 👎 {r.down} · 👍 {r.up}" for r in worst)
+        text += "\n\n" + t(lang, "admin.worst_rated", entries=Html(lines))
+    return Reply(text)

@@ -1,19 +1,21 @@
 """Answering rule questions: refusals first, then the search with its confidence bands.
 
-The knowledge base, lexicon and refusal patterns are files; ``reload_if_changed`` swaps in a new
-version when they change (a broken edit keeps the old version running).
+The knowledge base, lexicon and refusal patterns are files; ``reload`` builds a new version off
+the event loop when they change and swaps it in (a broken edit keeps the old version running).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.knowledge import kb
-from bot.knowledge.normalize import LEXICON_FILE, Lexicon, clean, looks_english, rewrite, stem
-from bot.knowledge.refusals import REFUSALS_FILE, UNRELATED, Refusals
-from bot.knowledge.search import Match, SearchIndex
+from bot.knowledge import kb, versions
+from bot.knowledge.normalize import Lexicon, clean, looks_english, rewrite, stem
+from bot.knowledge.refusals import UNRELATED
+from bot.knowledge.search import Match
 
 log = logging.getLogger(__name__)
 
@@ -44,63 +46,47 @@ class Result:
     tokens: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True)
-class _Version:
-    base: kb.KnowledgeBase
-    lexicon: Lexicon
-    refusals: Refusals
-    index: SearchIndex
-    stamp: tuple[float, ...]
-
-
-# The last version built in this process, by folder and file times: versions are immutable.
-_BUILT: dict[tuple[Path, tuple[float, ...]], _Version] = {}
-
-
 class Knowledge:
     """The current knowledge base and how to ask it."""
 
-    def __init__(self, thresholds: Thresholds, kb_dir: Path = kb.KB_DIR) -> None:
+    def __init__(
+        self, thresholds: Thresholds, kb_dir: Path = kb.KB_DIR, cache_dir: Path | None = None
+    ) -> None:
         self.thresholds = thresholds
         self._kb_dir = kb_dir
-        self._version = self._build()
+        self._cache_dir = cache_dir
+        self._version = versions.build(kb_dir, cache_dir)
+        self._reloading = asyncio.Lock()
 
     @property
     def base(self) -> kb.KnowledgeBase:
         return self._version.base
 
-    def _files(self) -> list[Path]:
-        return [*sorted(self._kb_dir.glob("*.toml")), LEXICON_FILE, REFUSALS_FILE]
+    def changed(self) -> bool:
+        """Whether a content file was edited since the version in use was built."""
+        return versions.stamp(self._kb_dir) != self._version.stamp
 
-    def _stamp(self) -> tuple[float, ...]:
-        return tuple(p.stat().st_mtime for p in self._files())
+    async def reload(self, force: bool = True) -> list[kb.Problem] | None:
+        """Rebuild off the event loop and swap the new version in at once.
 
-    def _build(self) -> _Version:
-        stamp = self._stamp()
-        key = (self._kb_dir, stamp)
-        if (cached := _BUILT.get(key)) is not None:
-            return cached  # another Services in this process built the same files already
-        base = kb.load(self._kb_dir)
-        lexicon = Lexicon.load()
-        built = _Version(base, lexicon, Refusals.load(), SearchIndex(base.entries, lexicon), stamp)
-        _BUILT.clear()
-        _BUILT[key] = built
-        return built
-
-    def reload_if_changed(self) -> list[kb.Problem] | None:
-        """Rebuild when a file changed. None: nothing changed; []: reloaded; else the problems."""
-        if self._stamp() == self._version.stamp:
-            return None
-        return self.reload()
-
-    def reload(self) -> list[kb.Problem]:
-        """Rebuild now; on problems keep serving the previous version and return them."""
-        try:
-            self._version = self._build()
-        except kb.ContentError as exc:
-            log.warning("content not reloaded: %d problem(s)", len(exc.problems))
-            return exc.problems
-        log.info("content reloaded: %d entries", len(self._version.base.entries))
+        None: nothing changed (unless forced); []: reloaded; else the problems, and the previous
+        version keeps serving. The build runs in a thread with a short switch interval, so the
+        loop gets the interpreter back every half millisecond and other users are not held up.
+        """
+        async with self._reloading:
+            if not force and not self.changed():
+                return None
+            previous = sys.getswitchinterval()
+            sys.setswitchinterval(0.0005)
+            try:
+                version = await asyncio.to_thread(versions.build, self._kb_dir, self._cache_dir)
+            except kb.ContentError as exc:
+                log.warning("content not reloaded: %d problem(s)", len(exc.problems))
+                return exc.problems
+            finally:
+                sys.setswitchinterval(previous)
+            self._version = version
+        log.info("content reloaded: %d entries", len(version.base.entries))
         return []
 
     @property

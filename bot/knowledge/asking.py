@@ -5,18 +5,19 @@ from __future__ import annotations
 import json
 
 from bot.config import Config
-from bot.console import html_to_text
 from bot.i18n import Translator
 from bot.knowledge import kb
 from bot.knowledge import views as kb_views
 from bot.knowledge.answering import AMBIGUOUS, Knowledge, Result, Thresholds
+from bot.replies import html_to_text
 
 
 def load(config: Config) -> tuple[Knowledge, Translator]:
     """The knowledge service and translator, as the bot builds them."""
     k = config.knowledge
     thresholds = Thresholds(k.confident_score, k.ambiguous_score, k.margin)
-    return Knowledge(thresholds), Translator(config.timezone, config.default_language)
+    knowledge = Knowledge(thresholds, cache_dir=config.cache_dir)
+    return knowledge, Translator(config.timezone, config.default_language)
 
 
 def plain_answer(t: Translator, knowledge: Knowledge, result: Result) -> str:

@@ -65,7 +65,7 @@ _NOT_SUFFIXED = frozenset(
 @dataclass(frozen=True)
 class Lexicon:
     words: dict[str, str]
-    phrases: tuple[tuple[re.Pattern[str], str], ...]
+    phrases: tuple[tuple[str, re.Pattern[str], str], ...]  # (phrase, its pattern, meaning)
     stopwords: frozenset[str]
     english_stopwords: frozenset[str]
     domain_words: frozenset[str]
@@ -79,7 +79,7 @@ class Lexicon:
             mapping.update({k.lower(): v.lower() for k, v in data.get(table, {}).items()})
         words = {k: v for k, v in mapping.items() if " " not in k}
         phrases = tuple(
-            (re.compile(rf"\b{re.escape(k)}\b"), v)
+            (k, re.compile(rf"\b{re.escape(k)}\b"), v)
             for k, v in sorted(mapping.items(), key=lambda kv: -len(kv[0]))
             if " " in k
         )
@@ -114,8 +114,11 @@ def stem(token: str) -> str:
 def rewrite(text: str, lexicon: Lexicon) -> str:
     """The cleaned text with phrases and words replaced by what they mean."""
     cleaned = f" {clean(text)} "
-    for pattern, meaning in lexicon.phrases:
-        cleaned = pattern.sub(meaning, cleaned)
+    for phrase, pattern, meaning in lexicon.phrases:
+        # The phrase must occur before its pattern can match; the substring test is much
+        # cheaper than the regular expression, and most phrases occur in no question.
+        if phrase in cleaned:
+            cleaned = pattern.sub(meaning, cleaned)
     words = [lexicon.words.get(w, lexicon.words.get(stem(w), w)) for w in cleaned.split()]
     return " ".join(w for w in " ".join(words).split())
 

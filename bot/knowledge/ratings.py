@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from db.models import AnswerRating, User
+from db.retry import retry_on_lock
 from db.session import SessionFactory
 
 
@@ -21,6 +22,7 @@ class RatingService:
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
 
+    @retry_on_lock
     async def rate(self, user_id: int, entry_id: str, rating: int) -> None:
         """Store +1 or -1 for the entry, replacing the user's earlier rating of it."""
         if rating not in (1, -1):

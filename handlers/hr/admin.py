@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot import views
 from bot.commands import names
 from bot.config import Config
 from bot.context import BotContext
 from bot.hr import stats
+from bot.hr import views as hr_views
 from handlers.common import PRIVATE, send
 
 
@@ -23,7 +23,7 @@ async def admin_overview(update: Update, context: BotContext) -> None:
     svc = context.services
     result = await stats.overview(svc.sessions)
     ratings = await svc.ratings.totals()
-    await send(update, views.admin_overview(svc.translate, context.lang, result, ratings))
+    await send(update, hr_views.admin_overview(svc.translate, context.lang, result, ratings))
 
 
 def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]

@@ -85,7 +85,7 @@ async def make_draft(update: Update, context: BotContext) -> None:
 async def reload_content(update: Update, context: BotContext) -> None:
     """Reload the knowledge base now and report its problems, if any."""
     svc, t = context.services, context.services.translate
-    problems = svc.knowledge.reload()
+    problems = await svc.knowledge.reload()
     if problems:
         listing = "\n".join(html.escape(str(p)) for p in problems[:20])
         text = t(context.lang, "hr.reload_failed", count=len(problems), problems=Html(listing))
