@@ -10,8 +10,9 @@ deletes it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import timedelta
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, insert, literal, or_, select, update
@@ -50,11 +51,14 @@ async def new_run(sessions: SessionFactory, kind: str, actor: int | None) -> int
 
 
 async def stage(
-    sessions: SessionFactory, model: type[Any], run_id: int, rows: Sequence[dict[str, Any]]
+    sessions: SessionFactory, model: type[Any], run_id: int, rows: Iterable[dict[str, Any]]
 ) -> None:
-    """Write rows to a staging table, one short transaction per batch."""
-    for start in range(0, len(rows), BATCH):
-        batch = [{**row, "run_id": run_id} for row in rows[start : start + BATCH]]
+    """Write rows to a staging table, one short transaction per batch.
+
+    ``rows`` is consumed a batch at a time, so no single step holds the event loop for long.
+    """
+    pending = iter(rows)
+    while batch := [{**row, "run_id": run_id} for row in islice(pending, BATCH)]:
         async with sessions() as session, session.begin():
             await session.execute(insert(model.__table__), batch)  # Core: one executemany
         await asyncio.sleep(0)  # let the rest of the bot run between batches

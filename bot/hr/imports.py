@@ -44,21 +44,22 @@ async def apply(sessions: SessionFactory, parsed: Parsed, actor: int | None) -> 
 async def _stage(sessions: SessionFactory, parsed: Parsed, run_id: int) -> None:
     rows = parsed.rows
     if parsed.kind == "employees":
-        await staging.stage(sessions, StagedEmployee, run_id, [_employee(r) for r in rows])
-        yearly = [{"nip": r["nip"], "year": y, "predicate": p, "hours": None}
-                  for r in rows for y, p in r["ratings"].items()]  # fmt: skip
-        yearly += [{"nip": r["nip"], "year": y, "predicate": None, "hours": h}
-                   for r in rows for y, h in r["hours"].items()]  # fmt: skip
-        await staging.stage(sessions, StagedYearly, run_id, yearly)
+        await staging.stage(sessions, StagedEmployee, run_id, (_employee(r) for r in rows))
+        ratings = ({"nip": r["nip"], "year": y, "predicate": p, "hours": None}
+                   for r in rows for y, p in r["ratings"].items())  # fmt: skip
+        await staging.stage(sessions, StagedYearly, run_id, ratings)
+        hours = ({"nip": r["nip"], "year": y, "predicate": None, "hours": h}
+                 for r in rows for y, h in r["hours"].items())  # fmt: skip
+        await staging.stage(sessions, StagedYearly, run_id, hours)
     elif parsed.kind == "competencies":
-        await staging.stage(sessions, StagedCompetency, run_id, [
+        await staging.stage(sessions, StagedCompetency, run_id, (
             {k: r[k] for k in ("nip", "competency", "level", "assessed_on")} for r in rows
-        ])  # fmt: skip
+        ))  # fmt: skip
     else:
-        await staging.stage(sessions, StagedYearly, run_id, [
+        await staging.stage(sessions, StagedYearly, run_id, (
             {"nip": r["nip"], "year": r["year"], "predicate": None, "hours": r["hours"]}
             for r in rows
-        ])  # fmt: skip
+        ))  # fmt: skip
 
 
 def _employee(row: dict[str, Any]) -> dict[str, Any]:
