@@ -1,8 +1,9 @@
 """Time per question: the real knowledge base, then generated bases of growing size.
 
 Run: .venv/bin/python -m benchmarks.latency
-Reports median and p99 per question, and each size's median as a ratio of the real base's, all
-measured in the same run (shared machines are noisy: compare ratios, not absolute times). Plain
+Reports median and p99 per question, and for each size the median over questions of its time
+divided by the real base's on the same question. Systems are timed interleaved (each question put
+to all of them back to back), so a noisy moment of a shared machine falls on all alike. Plain
 rapidfuzz WRatio over every example question is timed alongside as the linear-scan baseline.
 """
 
@@ -41,15 +42,29 @@ def generated_entries(real: tuple[Entry, ...], size: int, seed: int = 7) -> list
     return [*real, *extra]
 
 
-def timings(ask: Callable[[str], object], questions: list[str]) -> list[float]:
-    """Milliseconds per question, over ROUNDS rounds."""
-    out = []
-    for _ in range(ROUNDS):
-        for question in questions:
-            start = time.perf_counter()
-            ask(question)
-            out.append((time.perf_counter() - start) * 1000)
+def interleaved(
+    systems: dict[str, Callable[[str], object]], questions: list[str]
+) -> dict[str, list[float]]:
+    """Milliseconds per question for every system, over ROUNDS rounds.
+
+    Each question is put to every system back to back, in an order that rotates, so a slow
+    moment of a shared machine falls on all systems alike instead of on whichever ran then.
+    """
+    names = list(systems)
+    out: dict[str, list[float]] = {name: [] for name in names}
+    for round_number in range(ROUNDS):
+        for number, question in enumerate(questions):
+            shift = (number + round_number) % len(names)
+            for name in names[shift:] + names[:shift]:
+                start = time.perf_counter()
+                systems[name](question)
+                out[name].append((time.perf_counter() - start) * 1000)
     return out
+
+
+def ratio(values: list[float], reference: list[float]) -> float:
+    """The median over questions of this system's time divided by the reference's."""
+    return statistics.median(v / r for v, r in zip(values, reference, strict=True))
 
 
 def summary(values: list[float]) -> tuple[float, float]:
@@ -69,24 +84,33 @@ def main() -> None:
     knowledge = Knowledge(Thresholds())
     real = knowledge.base.entries
     lexicon = Lexicon.load()
-    full_median, full_p99 = summary(timings(knowledge.ask, questions))
-    base_median, base_p99 = summary(timings(SearchIndex(real, lexicon).search, questions))
-    scan_median, _ = summary(timings(baseline(list(real)), questions))
-    rows = [
-        ("real base, full answer (refusals + search)", len(real), full_median, full_p99, "-"),
-        ("real base, search", len(real), base_median, base_p99, f"{scan_median:.2f}"),
-    ]
+    systems: dict[str, Callable[[str], object]] = {
+        "full": knowledge.ask,
+        "search": SearchIndex(real, lexicon).search,
+        "scan": baseline(list(real)),
+    }
     for size in SIZES:
         entries = generated_entries(real, size)
-        median, p99 = summary(timings(SearchIndex(entries, lexicon).search, questions))
-        scan, _ = summary(timings(baseline(entries), questions))
-        rows.append((f"generated, search ({median / base_median:.1f}x real)", size, median, p99,
-                     f"{scan:.2f}"))  # fmt: skip
-    print(f"{len(questions)} development-set questions x {ROUNDS} rounds\n")
-    print("| base | entries | median ms | p99 ms | baseline WRatio scan, median ms |")
-    print("|---|---|---|---|---|")
-    for name, count, median, p99, scan_text in rows:
-        print(f"| {name} | {count} | {median:.2f} | {p99:.2f} | {scan_text} |")
+        systems[f"search{size}"] = SearchIndex(entries, lexicon).search
+        systems[f"scan{size}"] = baseline(entries)
+    times = interleaved(systems, questions)
+    reference = times["search"]
+    rows = [("real base, full answer (refusals + search)", len(real), "full", "-")]
+    rows.append(("real base, search", len(real), "search", "scan"))
+    rows += [(f"generated, search ({size:,} entries)", size, f"search{size}", f"scan{size}")
+             for size in SIZES]  # fmt: skip
+    print(f"{len(questions)} development-set questions x {ROUNDS} rounds, interleaved\n")
+    print(
+        "| base | entries | median ms | p99 ms | median of ratios to the real base's search "
+        "| baseline WRatio scan, median ms | scan, median of ratios |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, count, key, scan in rows:
+        median, p99 = summary(times[key])
+        scan_text = f"{summary(times[scan])[0]:.2f}" if scan != "-" else "-"
+        scan_ratio = f"{ratio(times[scan], times['scan']):.1f}x" if scan != "-" else "-"
+        print(f"| {name} | {count:,} | {median:.2f} | {p99:.2f} | "
+              f"{ratio(times[key], reference):.1f}x | {scan_text} | {scan_ratio} |")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ def build_application(
     config: Config,
     *,
     request: BaseRequest | None = None,
-    rate_limit: bool = True,
+    rate_limit: bool | None = None,
     flows: Mapping[str, FlowStep] | None = None,
 ) -> App:
     """The Application with every handler registered; services are made in ``startup``."""
@@ -65,7 +65,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     else:
         builder = builder.get_updates_request(SafeUpdatesRequest())
-    if rate_limit:
+    if config.telegram.rate_limiter if rate_limit is None else rate_limit:
         # Stays under Telegram's flood limits and retries a 429 after the wait it names.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app: App = builder.build()

@@ -42,6 +42,7 @@ class TelegramConfig:
     poll_timeout: int
     max_concurrent_updates: int
     max_pending_per_user: int
+    rate_limiter: bool
     webhook: WebhookConfig
 
     @property
@@ -167,6 +168,7 @@ def _telegram(r: _Reader, env: Mapping[str, str]) -> TelegramConfig:
         poll_timeout=_positive(r, "telegram.poll_timeout", 30),
         max_concurrent_updates=_positive(r, "telegram.max_concurrent_updates", 64),
         max_pending_per_user=_positive(r, "telegram.max_pending_per_user", 20),
+        rate_limiter=r.get("telegram.rate_limiter", bool, True),
         webhook=_webhook(r, env),
     )
 

@@ -14,6 +14,14 @@ from db.migrate import current_revision, head_revision, upgrade
 from db.session import async_url, create_engine
 
 
+def test_the_head_read_from_the_files_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [

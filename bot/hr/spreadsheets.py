@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from charset_normalizer import from_bytes
-
 # An XLSX may unpack to at most this many times the size limit (zip bombs pack far tighter).
 MAX_UNPACK_RATIO = 20
 _UNICODE = ("utf_8", "utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be")
@@ -68,6 +66,8 @@ def decode(content: bytes) -> tuple[str, str]:
         return _checked_text(content, "utf-8", "UTF-8")
     except FileProblem:
         pass
+    from charset_normalizer import from_bytes  # only for files that are not UTF-8
+
     best = from_bytes(content[:200_000]).best()
     if best is None:
         raise FileProblem("import.file.not_text")

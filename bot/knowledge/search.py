@@ -11,6 +11,7 @@ with the entries that could match, not with the size of the base.
 from __future__ import annotations
 
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -176,7 +177,9 @@ def _gram_counts(
         padded = f" {word} "
         for size in (3, 4):
             for start in range(len(padded) - size + 1):
-                counts[padded[start : start + size]] += 1
+                # Interned: the ~9,000 distinct grams are shared by all entries' tables (and by
+                # the pickled cache) instead of ~90,000 copies.
+                counts[sys.intern(padded[start : start + size])] += 1
     return dict(counts)
 
 
