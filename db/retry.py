@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy.exc import OperationalError
@@ -26,8 +27,11 @@ def is_lock_error(error: BaseException) -> bool:
 
 
 def retry_on_lock(function: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-    """Run a whole service call (one transaction) again, up to 3 times, after a lock error."""
-    wrapped: Callable[P, Awaitable[T]] = retry(
+    """Run a whole service call (one transaction) again, up to 3 more times, after a lock error.
+
+    The first attempt is a plain call: tenacity's bookkeeping is only paid when a lock was met.
+    """
+    retrying: Callable[P, Awaitable[T]] = retry(
         retry=retry_if_exception(is_lock_error),
         wait=wait_random_exponential(multiplier=0.05, max=1),
         stop=stop_after_attempt(3),
@@ -36,4 +40,15 @@ def retry_on_lock(function: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[
         ),
         reraise=True,
     )(function)
-    return wrapped
+
+    @wraps(function)
+    async def first_then_retry(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await function(*args, **kwargs)
+        except OperationalError as error:
+            if not is_lock_error(error):
+                raise
+            log.warning("database locked, retrying")
+        return await retrying(*args, **kwargs)
+
+    return first_then_retry

@@ -15,6 +15,8 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul
 
 from rapidfuzz import fuzz, process
 
@@ -40,9 +42,6 @@ class _Doc:
     questions: tuple[str, ...]  # token strings of the example questions
     originals: tuple[str, ...]
     keywords: tuple[tuple[str, ...], ...]
-    vocabulary: frozenset[str]
-    answer_vocabulary: frozenset[str]
-    grams: dict[str, float]
 
 
 class SearchIndex:
@@ -53,16 +52,19 @@ class SearchIndex:
         self.docs: list[_Doc] = []
         postings: dict[str, set[int]] = defaultdict(set)
         answer_postings: dict[str, set[int]] = defaultdict(set)
+        grams: list[dict[str, float]] = []
         for number, entry in enumerate(entries):
-            doc = self._doc(entry)
+            doc, doc_grams, vocabulary, answer_vocabulary = self._doc(entry)
             self.docs.append(doc)
-            for token in doc.vocabulary:
+            grams.append(doc_grams)
+            for token in vocabulary:
                 postings[token].add(number)
-            for token in doc.answer_vocabulary:
+            for token in answer_vocabulary:
                 answer_postings[token].add(number)
-        self._weigh_grams()
-        self.postings = {t: frozenset(ids) for t, ids in postings.items()}
-        self.answer_postings = {t: frozenset(ids) for t, ids in answer_postings.items()}
+        self._index_grams(grams)
+        # Sorted tuples, not sets: they are only iterated, and take a quarter of the memory.
+        self.postings = {t: tuple(sorted(ids)) for t, ids in postings.items()}
+        self.answer_postings = {t: tuple(sorted(ids)) for t, ids in answer_postings.items()}
         total = max(len(self.docs), 1)
         every = set(self.postings) | set(self.answer_postings)
         self.idf = {
@@ -73,35 +75,40 @@ class SearchIndex:
         for token in every:
             self._by_initial[token[0]].append(token)
 
-    def _doc(self, entry: Entry) -> _Doc:
+    def _doc(self, entry: Entry) -> tuple[_Doc, dict[str, float], set[str], set[str]]:
+        """The entry's searchable texts, its n-grams, and its question and answer words."""
         questions = (*entry.questions, entry.title_id, entry.title_en)
         token_lists = [tokens(q, self.lexicon) for q in questions]
         keywords = tuple(tuple(tokens(k, self.lexicon)) for k in entry.keywords)
         vocabulary = {t for ts in token_lists for t in ts} | {t for k in keywords for t in k}
         answers = f"{rendered_text(entry.answer_id)} {rendered_text(entry.answer_en)}"
-        return _Doc(
+        doc = _Doc(
             entry.id,
             tuple(" ".join(ts) for ts in token_lists),
             questions,
             tuple(k for k in keywords if k),
-            frozenset(vocabulary),
-            frozenset(tokens(answers, self.lexicon)),
-            _gram_counts(token_lists, keywords),
         )
+        answer_words = set(tokens(answers, self.lexicon))
+        return doc, _gram_counts(token_lists, keywords), vocabulary, answer_words
 
-    def _weigh_grams(self) -> None:
+    def _index_grams(self, grams: list[dict[str, float]]) -> None:
         """TF-IDF weights of each entry's character n-grams, L2-normalised."""
         seen: dict[str, int] = defaultdict(int)
-        for doc in self.docs:
-            for gram in doc.grams:
+        for doc_grams in grams:
+            for gram in doc_grams:
                 seen[gram] += 1
         total = max(len(self.docs), 1)
         self.gram_idf = {g: math.log(1 + total / n) for g, n in seen.items()}
-        for doc in self.docs:
-            _normalise(doc.grams, self.gram_idf)
+        for doc_grams in grams:
+            _normalise(doc_grams, self.gram_idf)
+        # Looked up per candidate: 25 entries x ~50 grams of a question are cheap dict reads,
+        # where walking postings of common grams would touch thousands of numbers.
+        self.grams = grams
 
-    def _gram_similarity(self, doc: _Doc, query: dict[str, float]) -> float:
-        return sum(weight * doc.grams.get(gram, 0.0) for gram, weight in query.items())
+    def _gram_similarity(self, number: int, query: dict[str, float]) -> float:
+        """The cosine of the query's n-grams with the entry's (summed in C by map)."""
+        lookup = self.grams[number].get
+        return float(sum(map(mul, query.values(), map(lookup, query.keys(), repeat(0.0)))))
 
     def query_tokens(self, question: str) -> list[str]:
         """The question's tokens, typos mapped to the closest known word."""
@@ -135,8 +142,29 @@ class SearchIndex:
         best = sorted(first, key=first.__getitem__, reverse=True)[:CANDIDATES]
         grams = _gram_counts([query], ())
         _normalise(grams, self.gram_idf)
-        matches = [self._score(self.docs[n], query, coverage[n], answer[n], grams) for n in best]
+        fuzzy = self._fuzzy(" ".join(query), best)
+        matches = [
+            self._score(self.docs[n], query, coverage[n], answer[n],
+                        self._gram_similarity(n, grams), fuzzy[n])
+            for n in best
+        ]  # fmt: skip
         return sorted(matches, key=lambda m: m.score, reverse=True)[:limit]
+
+    def _fuzzy(self, text: str, wanted: list[int]) -> dict[int, list[float]]:
+        """Each wanted entry's example questions scored against the question: the mean of
+        rapidfuzz's token-set and token-sort ratios, in two batched calls."""
+        choices = [q for n in wanted for q in self.docs[n].questions]
+        combined = [0.0] * len(choices)
+        for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio):
+            for _choice, score, index in process.extract(text, choices, scorer=scorer, limit=None):
+                combined[index] += 0.5 * score
+        out: dict[int, list[float]] = {}
+        start = 0
+        for number in wanted:
+            count = len(self.docs[number].questions)
+            out[number] = combined[start : start + count]
+            start += count
+        return out
 
     def _unknown_idf(self) -> float:
         return math.log(1 + max(len(self.docs), 1)) * 0.6
@@ -147,13 +175,9 @@ class SearchIndex:
         query: list[str],
         coverage: float,
         answer: float,
-        grams: dict[str, float],
+        ngram: float,
+        scores: list[float],
     ) -> Match:
-        text = " ".join(query)
-        scores = [
-            0.5 * fuzz.token_set_ratio(text, q) + 0.5 * fuzz.token_sort_ratio(text, q)
-            for q in doc.questions
-        ]
         top = max(range(len(scores)), key=scores.__getitem__)
         keyword = _keyword_hit(doc.keywords, set(query))
         parts = {
@@ -161,7 +185,7 @@ class SearchIndex:
             "answer": answer,
             "fuzzy": scores[top] / 100,
             "keyword": keyword,
-            "ngram": self._gram_similarity(doc, grams),
+            "ngram": ngram,
         }
         score = 100 * sum(WEIGHTS[k] * v for k, v in parts.items())
         return Match(doc.entry_id, round(score, 2), parts, doc.originals[top])
