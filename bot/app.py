@@ -16,7 +16,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
 from bot import jobs
@@ -24,7 +24,7 @@ from bot.commands import COMMANDS
 from bot.config import LANGUAGES, Config
 from bot.context import SERVICES_KEY, BotContext, Services
 from bot.i18n import Translator
-from bot.safe_updates import SafeUpdatesRequest
+from bot.safe_updates import SafeBot
 from bot.updates import PerUserUpdateProcessor
 from db.migrate import upgrade
 from handlers.fallback import FlowStep
@@ -42,32 +42,31 @@ def build_application(
     flows: Mapping[str, FlowStep] | None = None,
 ) -> App:
     """The Application with every handler registered; services are made in ``startup``."""
+    limited = config.telegram.rate_limiter if rate_limit is None else rate_limit
+    bot = SafeBot(
+        config.telegram.token or "console",
+        base_url=config.telegram.api_base_url,
+        base_file_url=config.telegram.file_base_url,
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(connection_pool_size=1),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            tzinfo=config.timezone,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        # Stays under Telegram's flood limits and retries a 429 after the wait it names.
+        rate_limiter=AIORateLimiter(max_retries=3) if limited else None,
+    )
     builder = (
         ApplicationBuilder()
-        .token(config.telegram.token or "console")
-        .base_url(config.telegram.api_base_url)
-        .base_file_url(config.telegram.file_base_url)
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                tzinfo=config.timezone,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
         .concurrent_updates(
             PerUserUpdateProcessor(
                 config.telegram.max_concurrent_updates, config.telegram.max_pending_per_user
             )
         )
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    else:
-        builder = builder.get_updates_request(SafeUpdatesRequest())
-    if config.telegram.rate_limiter if rate_limit is None else rate_limit:
-        # Stays under Telegram's flood limits and retries a 429 after the wait it names.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app: App = builder.build()
     app.bot_data[SERVICES_KEY] = Services.create(config)
     handlers.register_all(app, config, flows)

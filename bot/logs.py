@@ -35,6 +35,20 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+# Loggers of python-telegram-bot that dump a whole unparseable update (texts and names of other
+# users): the filter goes on the loggers themselves, so no handler ever sees such a record.
+RAW_UPDATE_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater",
+                      "telegram.ext._utils.webhookhandler")  # fmt: skip
+
+
+def guard_library_loggers() -> None:
+    """Put the redacting filter on the loggers that may dump raw updates (idempotent)."""
+    for name in RAW_UPDATE_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
+
+
 class RedactingFormatter(logging.Formatter):
     """Masks NIPs and tokens in the whole formatted record, traceback included."""
 
@@ -58,6 +72,7 @@ def setup(level: str) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RedactingFilter())
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    guard_library_loggers()
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

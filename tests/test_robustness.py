@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from telegram import Update
 
-from bot import views
+from bot import logs, views
 from bot.accounts.dialogs import Dialog
 from bot.accounts.linking import link_directly
 from bot.config import Config
@@ -179,6 +179,8 @@ async def test_an_update_the_library_cannot_parse_does_not_stop_polling(
     bot_config: Config, fake_api: FakeBotApi, caplog: pytest.LogCaptureFixture
 ) -> None:
     secret = "teks rahasia pengguna lain"
+    logs.setup("DEBUG")  # as the CLI sets logging up, at its most verbose
+    logging.getLogger().addHandler(caplog.handler)
     async with running_bot(bot_config):
         with caplog.at_level(logging.DEBUG):
             await fake_api.push_update({"message": {"message_id": "x", "text": secret}})
