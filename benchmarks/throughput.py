@@ -206,6 +206,7 @@ async def stalls(db_url: str) -> list[str]:
     from tests.bot_harness import for_mode, reply_to, running_bot, services
 
     slow: list[float] = []
+    quiet_slow: list[float] = []
 
     class SlowCallbacks(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
@@ -231,10 +232,12 @@ async def stalls(db_url: str) -> list[str]:
             linked = next(p for p in people if p.competencies)
             await link_directly(svc.sessions, 8, linked.nip)
             await reply_to(api, 8, "/start")
-            await reply_to(api, 9, "/start")
-            quiet, _ = await chat(api, range(20, 30), questions, 4)
-            loop.set_debug(True)
+            await chat(api, range(20, 40), ["/start"], 1)  # known users: no first-contact write
+            loop.set_debug(True)  # in both phases: debug mode has its own cost
             loop.slow_callback_duration = 0.05
+            quiet, _ = await chat(api, range(20, 30), questions, 4)
+            quiet_slow = list(slow)
+            slow.clear()
 
             async def heavy() -> None:
                 csv = demo.employees_csv(demo.generate(20_000))
@@ -264,8 +267,9 @@ async def stalls(db_url: str) -> list[str]:
         f"{percentile(quiet, 0.99):.1f} | {max(quiet):.0f} |",
         f"| during 3 charts, a 20,000-row import and 3 full reloads | "
         f"{percentile(busy, 0.5):.1f} | {percentile(busy, 0.99):.1f} | {max(busy):.0f} |",
-        "", f"Callbacks slower than 50 ms (asyncio debug): {len(slow)}; the longest: "
-        f"{max(slow, default=0):.0f} ms.",
+        "", f"Callbacks slower than 50 ms (asyncio debug): {len(quiet_slow)} in the baseline "
+        f"(longest {max(quiet_slow, default=0):.0f} ms), {len(slow)} during the heavy work "
+        f"(longest {max(slow, default=0):.0f} ms).",
     ]  # fmt: skip
 
 
