@@ -55,6 +55,8 @@ class FakeBotApi:
     def __init__(self, token: str = "7000001:TEST-token_abcdefghijklmnopqrstu") -> None:
         self.token = token
         self.calls: list[Call] = []
+        # The same calls by (method, chat): many users waiting at once stay cheap to answer.
+        self._by_chat: dict[tuple[str, int | None], list[Call]] = {}
         self.blocked: set[int] = set()
         self.unreachable: set[int] = set()  # chats whose messages meet a 502 (a passing outage)
         self.files: dict[str, bytes] = {}
@@ -176,12 +178,9 @@ class FakeBotApi:
     # -- reading what the bot did -----------------------------------------------------------
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
         """Calls of ``method`` (to ``chat_id``), oldest first."""
-        return [
-            c
-            for c in self.calls
-            if c.method.lower() == method.lower()
-            and (chat_id is None or c.params.get("chat_id") == chat_id)
-        ]
+        if chat_id is None:
+            return [c for c in self.calls if c.method.lower() == method.lower()]
+        return list(self._by_chat.get((method.lower(), chat_id), ()))
 
     def texts(self, chat_id: int) -> list[str]:
         return [str(c.params.get("text", "")) for c in self.sent(chat_id)]
@@ -214,7 +213,16 @@ class FakeBotApi:
     # -- the API ----------------------------------------------------------------------------
     async def handle(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         if method.lower() != "getupdates":
-            self.calls.append(Call(method, params, files))
+            call = Call(method, params, files)
+            self.calls.append(call)
+            chat = params.get("chat_id")
+            key = (
+                method.lower(),
+                int(chat)
+                if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit()
+                else None,
+            )
+            self._by_chat.setdefault(key, []).append(call)
             self._new_call.set()
         handler = getattr(self, f"api_{method.lower()}", None)
         if handler is None:
