@@ -80,6 +80,7 @@ class Employee(Timestamps, Base):
     position_tmt: Mapped[date] = mapped_column(Date)
     cpns_tmt: Mapped[date | None] = mapped_column(Date)
     education: Mapped[str] = mapped_column(String(8))
+    contract_end: Mapped[date | None] = mapped_column(Date)  # PPPK: end of the work agreement
 
     unit: Mapped[Unit] = relationship(lazy="raise")
 
@@ -243,6 +244,7 @@ class StagedEmployee(Base):
     position_tmt: Mapped[date] = mapped_column(Date)
     cpns_tmt: Mapped[date | None] = mapped_column(Date)
     education: Mapped[str] = mapped_column(String(8))
+    contract_end: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (Index("ix_staged_employees_run_nip", "run_id", "nip"),)
 

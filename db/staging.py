@@ -39,6 +39,7 @@ STALE_AFTER = timedelta(hours=1)
 EMPLOYEE_COLUMNS = (
     "nip", "name", "employment_type", "gender", "birth_date", "position_name", "position_type",
     "functional_level", "grade", "grade_tmt", "position_tmt", "cpns_tmt", "education",
+    "contract_end",
 )  # fmt: skip
 
 

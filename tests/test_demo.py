@@ -45,6 +45,34 @@ def test_ranks_fit_functional_levels_and_names_are_visibly_invented() -> None:
             assert grade_index(low) <= grade_index(person.grade) <= grade_index(high)
 
 
+def test_the_demo_has_an_employee_for_every_case_the_career_answers_handle() -> None:
+    from dataclasses import fields
+    from datetime import date
+
+    from bot.career import eligibility as e
+
+    today = date(2026, 12, 3)
+    people = demo.generate(360)
+    names = {f.name for f in fields(e.Person)}
+
+    def person(p: demo.DemoEmployee) -> e.Person:
+        return e.Person(**{k: v for k, v in vars(p).items() if k in names})
+
+    found = set()
+    for p in people:
+        findings = [*e.regular_promotion(person(p), today), *e.credit_points(person(p), today),
+                    *e.retirement(person(p)), *e.jpt_pratama(person(p), today)]  # fmt: skip
+        found |= {f.key for f in findings}
+        if not p.competencies:
+            found.add("not assessed")
+    assert {
+        "career.kp_regular_now", "career.kp_unverified", "career.pppk_contract",
+        "career.pppk_contract_unknown", "career.ak_next_rank", "career.jpt_ok", "not assessed",
+    } <= found  # fmt: skip
+    jf_2024 = next(p for p in people if p.position_tmt == date(2024, 8, 1) and p.functional_level)
+    assert e.credit_points(person(jf_2024), today)[0].values["since"] == date(2024, 8, 1)
+
+
 def test_generation_is_deterministic() -> None:
     assert demo.generate(50) == PEOPLE[:50]
 
@@ -59,7 +87,7 @@ async def test_seeding_twice_adds_nothing_the_second_time(services: Services) ->
         units = await session.scalar(select(func.count()).select_from(Unit))
     assert (first.added, first.total, second.added, second.total) == (320, 320, 0, 320)
     assert employees == 320
-    assert ratings == 320 * 3
+    assert ratings == sum(len(p.ratings) for p in demo.generate(320))
     assert scores is not None
     assert scores > 250 * 9
     assert units == len(catalog.units())

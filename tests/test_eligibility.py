@@ -47,32 +47,61 @@ def test_promotions_take_effect_on_the_first_of_a_month(day: date, expected: dat
 
 
 @pytest.mark.parametrize(
-    ("grade_tmt", "ratings", "expected", "extra"),
+    ("grade_tmt", "ratings", "key", "expected", "extra"),
     [
         # TMT on the 1st: exactly 4 years later, any month (monthly periods since Oct 2025).
-        (date(2023, 4, 1), GOOD, date(2027, 4, 1), []),
+        (date(2023, 4, 1), GOOD, "career.kp_regular", date(2027, 4, 1), []),
         # TMT mid-month: the next 1st after 4 years.
-        (date(2023, 4, 15), GOOD, date(2027, 5, 1), []),
+        (date(2023, 4, 15), GOOD, "career.kp_regular", date(2027, 5, 1), []),
         # A month-end TMT.
-        (date(2022, 12, 31), GOOD, date(2027, 1, 1), []),
-        # Already 4 years: the next monthly period from today.
-        (date(2019, 10, 1), {2024: "Baik", 2025: "Sangat Baik"}, date(2026, 12, 1), []),
+        (date(2022, 12, 31), GOOD, "career.kp_regular", date(2027, 1, 1), []),
+        # 4 years ended long ago: met now, the next period is the 1st of next month.
+        (date(2019, 2, 1), {2024: "Baik", 2025: "Sangat Baik"}, "career.kp_regular_now",
+         date(2026, 12, 1), []),
+        # Due exactly at the next period counts as met now.
+        (date(2022, 12, 1), GOOD, "career.kp_regular_now", date(2026, 12, 1), []),
         # A "Butuh Perbaikan" year needs two good years after it.
-        (date(2023, 4, 1), {2024: "Baik", 2025: "Butuh Perbaikan"}, date(2028, 1, 1),
-         ["career.skp_below"]),
-        # A missing, already-assessed SKP year is reported.
-        (date(2021, 1, 1), {2024: "Baik"}, date(2026, 12, 1), ["career.skp_missing"]),
+        # (submitted about two months before the TMT, when that year's SKP is final).
+        (date(2023, 4, 1), {2024: "Baik", 2025: "Butuh Perbaikan"}, "career.kp_regular",
+         date(2028, 3, 1), ["career.skp_below"]),
+        # A missing, already-assessed SKP year: the time requirement only, no verified date.
+        (date(2021, 1, 1), {2024: "Baik"}, "career.kp_unverified", date(2026, 12, 1), []),
+        # Both years missing: both named, never assumed good.
+        (date(2021, 1, 1), {2023: "Baik"}, "career.kp_unverified", date(2026, 12, 1), []),
     ],
 )  # fmt: skip
 def test_regular_promotion_dates(
-    grade_tmt: date, ratings: dict[int, str], expected: date, extra: list[str]
+    grade_tmt: date, ratings: dict[int, str], key: str, expected: date, extra: list[str]
 ) -> None:
     person = replace(PELAKSANA, grade_tmt=grade_tmt, ratings=ratings)
     findings = e.regular_promotion(person, TODAY)
-    assert findings[0].key == "career.kp_regular"
+    assert findings[0].key == key
     assert findings[0].values["date"] == expected
+    assert expected.day == 1
     assert findings[0].values["next"] == "III/b"
     assert keys(findings[1:]) == extra
+
+
+def test_missing_skp_years_are_all_named() -> None:
+    person = replace(PELAKSANA, grade_tmt=date(2021, 1, 1), ratings={2023: "Baik"})
+    finding = e.regular_promotion(person, TODAY)[0]
+    assert finding.values["years"] == "2024, 2025"
+    assert finding.values["due"] == date(2025, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("position", "grade_tmt", "key"),
+    [("pengawas", date(2023, 4, 1), "career.kp_structural"),
+     ("administrator", date(2019, 4, 1), "career.kp_structural_now")],
+)  # fmt: skip
+def test_officials_are_offered_no_rank_beyond_their_post(
+    position: str, grade_tmt: date, key: str
+) -> None:
+    person = replace(PELAKSANA, position_type=position, grade="IV/b", grade_tmt=grade_tmt)
+    finding = e.regular_promotion(person, TODAY)[0]
+    assert finding.key == key
+    assert "next" not in finding.values
+    assert finding.confidence == "likely"
 
 
 @pytest.mark.parametrize(
@@ -95,17 +124,70 @@ def test_pppk_and_the_top_rank_have_no_regular_promotion() -> None:
     assert keys(e.regular_promotion(replace(PELAKSANA, grade="IV/e"), TODAY)) == ["career.kp_top"]
 
 
-def test_credit_points_come_from_the_yearly_conversion() -> None:
-    # III/a since 1 April 2023: 9 months of 2023 + 2024 + 2025 at Baik, 10 months of 2026 assumed.
+def test_credit_points_come_from_the_finished_years_and_project_this_year() -> None:
+    # III/a since 1 April 2023: 9 months of 2023 + 2024 + 2025 at Baik = 34.375 earned;
+    # 2026 to the end of October is a projection at Baik, not earned.
     findings = e.credit_points(AHLI_PERTAMA, TODAY)
     earned = findings[0]
-    expected = 12.5 * (9 / 12 + 1 + 1 + 10 / 12)
+    expected = 12.5 * (9 / 12 + 1 + 1)
     assert earned.values["points"] == round(expected, 2)
-    assert "career.ak_assumed" in keys(findings)
-    nxt = next(f for f in findings if f.key == "career.ak_next_rank")
-    remaining = 50 - expected
-    assert nxt.values["remaining"] == round(remaining, 2)
-    assert nxt.values["date"] == date(2027, 4, 1)  # 16 more months at 12.5 a year
+    assert earned.values["projected"] == round(12.5 * 10 / 12, 2)
+    assert earned.values["until"] == date(2025, 12, 31)
+    nxt = findings[-1]
+    assert nxt.key == "career.ak_next_rank"
+    assert nxt.values["remaining"] == round(50 - expected, 2)
+    # 15.625 more at 12.5 a year from 1 Jan 2026: 15 months, the TMT is 1 April 2027.
+    assert nxt.values["date"] == date(2027, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("grade_tmt", "position_tmt", "since", "integration_note"),
+    [
+        # A pelaksana until 1 Aug 2024 who became JF: points from then only, no PAK integrasi.
+        (date(2021, 4, 1), date(2024, 8, 1), date(2024, 8, 1), False),
+        # Mid-month appointment: the first whole month.
+        (date(2021, 4, 1), date(2024, 8, 15), date(2024, 9, 1), False),
+        # In the JF and the rank since before 2023: from 1 Jan 2023, older points need the PAK.
+        (date(2021, 4, 1), date(2020, 1, 1), date(2023, 1, 1), True),
+        # A promotion after 2023 restarts the count for the next rank.
+        (date(2024, 4, 1), date(2020, 1, 1), date(2024, 4, 1), False),
+    ],
+)
+def test_credit_points_count_only_while_holding_the_jf_level(
+    grade_tmt: date, position_tmt: date, since: date, integration_note: bool
+) -> None:
+    person = replace(AHLI_PERTAMA, grade_tmt=grade_tmt, position_tmt=position_tmt)
+    findings = e.credit_points(person, TODAY)
+    assert findings[0].values["since"] == since
+    assert ("career.ak_before_2023" in keys(findings)) is integration_note
+
+
+def test_the_jf_appointed_in_august_2024_has_not_reached_50_points() -> None:
+    person = replace(AHLI_PERTAMA, grade_tmt=date(2021, 4, 1), position_tmt=date(2024, 8, 1))
+    findings = e.credit_points(person, TODAY)
+    earned = 12.5 * (5 / 12 + 1)  # Aug-Dec 2024 and 2025
+    assert findings[0].values["points"] == round(earned, 2)
+    assert findings[-1].key == "career.ak_next_rank"
+    assert findings[-1].values["remaining"] == round(50 - earned, 2)
+
+
+def test_reached_points_give_the_next_possible_tmt_not_today() -> None:
+    person = replace(AHLI_PERTAMA, grade_tmt=date(2022, 1, 1), position_tmt=date(2022, 1, 1),
+                     ratings=dict.fromkeys((2023, 2024, 2025), "Sangat Baik"))  # fmt: skip
+    last = e.credit_points(person, TODAY)[-1]
+    assert last.key == "career.ak_next_rank_reached"
+    assert last.values["date"] == date(2026, 12, 1)
+
+
+def test_missing_skp_years_are_not_counted_and_no_date_is_given() -> None:
+    person = replace(AHLI_PERTAMA, ratings={2023: "Baik"})
+    findings = e.credit_points(person, TODAY)
+    assert findings[0].values["points"] == round(12.5 * 9 / 12, 2)
+    assert next(f for f in findings if f.key == "career.ak_missing").values["years"] == (
+        "2024, 2025"
+    )
+    assert findings[-1].key == "career.ak_next_rank_unknown"
+    assert "date" not in findings[-1].values
 
 
 def test_sangat_baik_years_earn_half_as_much_again() -> None:
@@ -116,14 +198,34 @@ def test_sangat_baik_years_earn_half_as_much_again() -> None:
 
 
 def test_the_top_rank_of_a_level_points_to_the_next_level() -> None:
-    # III/b since 1 Jan 2025: 50 points of III/a already passed + 12.5 (2025) + 10/12 of 12.5.
+    # III/b since 1 Jan 2025: 50 points of III/a already passed + 12.5 (2025).
     person = replace(AHLI_PERTAMA, grade="III/b", grade_tmt=date(2025, 1, 1))
-    level = next(f for f in e.credit_points(person, TODAY) if f.key == "career.jf_next_level")
-    in_level = 50 + 12.5 + 12.5 * 10 / 12
+    level = e.credit_points(person, TODAY)[-1]
+    in_level = 50 + 12.5
+    assert level.key == "career.jf_next_level"
     assert level.values["need"] == 100
     assert level.values["remaining"] == round(100 - in_level, 2)
-    assert level.values["date"] == date(2029, 1, 1)  # 26 more months at 12.5 a year
+    assert level.values["date"] == date(2029, 1, 1)  # 36 months at 12.5 a year from 2026
     assert e.credit_points(PELAKSANA, TODAY) == []
+
+
+def test_pppk_get_no_credit_point_projection_nor_promotion() -> None:
+    pppk = replace(AHLI_PERTAMA, employment_type="PPPK", grade="IX")
+    assert e.credit_points(pppk, TODAY) == []
+    assert keys(e.regular_promotion(pppk, TODAY)) == ["career.kp_pppk"]
+
+
+@pytest.mark.parametrize(
+    ("contract_end", "key"),
+    [(date(2027, 2, 28), "career.pppk_contract"), (None, "career.pppk_contract_unknown")],
+)
+def test_a_pppk_is_told_the_contract_end_or_that_it_is_not_in_the_data(
+    contract_end: date | None, key: str
+) -> None:
+    pppk = replace(PELAKSANA, employment_type="PPPK", grade="IX", contract_end=contract_end)
+    finding = e.retirement(pppk)[0]
+    assert finding.key == key
+    assert finding.values.get("date") == contract_end
 
 
 @pytest.mark.parametrize(
@@ -164,6 +266,25 @@ def test_jpt_pratama_requirements(changes: dict[str, object], missing: list[str]
 def test_rotation_limits() -> None:
     new_pns = replace(PELAKSANA, cpns_tmt=date(2022, 6, 1))
     jpt = replace(PELAKSANA, position_type="jpt_pratama", position_tmt=date(2025, 9, 15))
-    assert e.rotation_constraints(new_pns, TODAY)[0].values["date"] == date(2033, 6, 1)
-    assert e.rotation_constraints(jpt, TODAY)[0].values["date"] == date(2027, 9, 15)
-    assert keys(e.rotation_constraints(PELAKSANA, TODAY)) == ["career.no_rotation_limit"]
+    pppk = replace(PELAKSANA, employment_type="PPPK", cpns_tmt=None)
+    interval = e.rotation_constraints(PELAKSANA, TODAY)[0]
+    assert interval.key == "career.rotation_interval"
+    assert interval.basis == "PP 11/2017 Pasal 190 ayat (3)"
+    assert (interval.values["earliest"], interval.values["latest"]) == (
+        date(2022, 1, 1), date(2025, 1, 1))  # fmt: skip
+    ten = next(
+        f for f in e.rotation_constraints(new_pns, TODAY) if f.key == "career.ten_year_rule"
+    )
+    assert ten.values["date"] == date(2033, 6, 1)
+    two = next(f for f in e.rotation_constraints(jpt, TODAY) if f.key == "career.jpt_two_years")
+    assert two.values["date"] == date(2027, 9, 15)
+    assert "UU 20/2023" in two.basis
+    assert keys(e.rotation_constraints(pppk, TODAY))[0] == "career.rotation_pppk"
+    for person in (PELAKSANA, new_pns, jpt, pppk):
+        assert keys(e.rotation_constraints(person, TODAY))[-1] == "career.rotation_election"
+
+
+def test_a_sitting_jpt_meets_the_prior_post_requirement() -> None:
+    jpt = replace(PELAKSANA, position_type="jpt_pratama", position_tmt=date(2025, 3, 3),
+                  birth_date=date(1972, 8, 17), education="S2")  # fmt: skip
+    assert e.jpt_pratama(jpt, TODAY)[0].key == "career.jpt_ok"

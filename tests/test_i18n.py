@@ -26,6 +26,15 @@ PLACEHOLDER_VALUES = {
     "value": LEVEL_KEYS,
     "v": ("education", "age", "prior", "service"),
     "report.category": ("memenuhi", "masih_memenuhi", "kurang"),
+    "advice.position_type": (
+        "pelaksana",
+        "fungsional",
+        "pengawas",
+        "administrator",
+        "jpt_pratama",
+        "jpt_madya",
+        "jpt_utama",
+    ),
 }
 
 

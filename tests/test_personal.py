@@ -241,3 +241,32 @@ async def test_the_competency_chart_arrives_as_a_picture_in_the_console(config: 
     assert photo.file is not None
     assert photo.file.read_bytes().startswith(b"\x89PNG")
     assert "biru" in photo.text
+
+
+SHOWCASE_ANSWERS = [
+    # (demo index, command, what the answer must say, what it must never say)
+    (300, "/karier", "sejak 1 Agustus 2024", "PAK integrasi"),
+    (301, "/karier", "sudah terpenuhi", "4 tahun sejak TMT"),
+    (302, "/karier", "berakhir 28 Februari 2027", "AK"),
+    (303, "/karier", "belum ada di data", "Kenaikan pangkat butuh"),
+    (304, "/kompetensi", "standar level", "⚠️"),
+    (304, "/pelatihan", "Belum ada hasil asesmen", "PKP"),
+    (305, "/karier", "2024, 2025", "TMT paling cepat"),
+    (306, "/karier", "memenuhi syarat dasar seleksi JPT pratama", "Belum memenuhi syarat JPT"),
+    (302, "/pelatihan", "PPPK", "Kepemimpinan"),
+]
+
+
+async def test_the_demo_cases_get_right_answers_in_the_console(config: Config) -> None:
+    from bot.accounts.linking import link_directly
+    from bot.console import ConsoleChat
+
+    people = demo.generate(307)
+    async with ConsoleChat(config) as chat:
+        await seed(chat.services.sessions, 307)
+        for index, command, present, absent in SHOWCASE_ANSWERS:
+            await link_directly(chat.services.sessions, config.console_user_id, people[index].nip)
+            sent = await chat.say(command)
+            raw = "\n".join(s.text for s in sent)
+            assert present in raw, (index, command, raw)
+            assert absent not in raw, (index, command, raw)

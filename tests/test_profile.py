@@ -89,3 +89,49 @@ def test_functional_staff_get_their_levels_standard() -> None:
     ahli_madya = make({}, position_type="fungsional", functional_level="ahli_madya")
     assert profile.required_level(ahli_madya) == 3
     assert profile.technical_level(ahli_madya) == 4
+
+
+def test_no_assessment_invents_no_gap_and_aims_no_training() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.career import views
+    from bot.i18n import Translator
+
+    person = make({})
+    report = profile.competency_report(person)
+    advice = profile.training_advice(person, TODAY)
+    text = views.competencies(Translator(ZoneInfo("Asia/Jakarta")), "id", report).text
+    assert report.jpm is None
+    assert all(row.gap == 0 for row in report.rows)
+    assert advice.recommended == ()
+    assert advice.assessed is False
+    assert "⚠️" not in text
+    assert "standar level" in text
+    assert "Belum ada hasil asesmen" in text
+
+
+@pytest.mark.parametrize(
+    ("changes", "allowed"),
+    [
+        # A PPPK: short courses only (at most 24 JP a year), no leadership training.
+        (
+            {
+                "employment_type": "PPPK",
+                "position_type": "fungsional",
+                "functional_level": "ahli_muda",
+            },
+            lambda t: 0 < t.jp <= 24 and t.kind != "kepemimpinan",
+        ),
+        # A pelaksana is not sent to the leadership training of pengawas or administrators.
+        ({"position_type": "pelaksana"}, lambda t: t.kind != "kepemimpinan"),
+        # An administrator may get PKA but not PKP or PKN II.
+        ({}, lambda t: t.id not in ("pkp", "pkn2")),
+    ],
+)
+def test_training_fits_the_employment_type_and_the_post(
+    changes: dict[str, object], allowed: object
+) -> None:
+    person = make({c: 1 for c in ALL}, **changes)
+    advice = profile.training_advice(person, TODAY)
+    assert advice.recommended
+    assert all(allowed(t) for t, _ in advice.recommended)  # type: ignore[operator]

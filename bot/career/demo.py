@@ -11,10 +11,10 @@ import io
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from bot.career import catalog, nip
-from bot.career.eligibility import EDUCATION_CAP
+from bot.career.eligibility import EDUCATION_CAP, add_years
 from bot.career.ranks import PNS_GRADES, grade_index, rank_range, start_grade
 
 REFERENCE = date(2026, 11, 1)
@@ -97,6 +97,7 @@ class DemoEmployee:
     position_tmt: date
     cpns_tmt: date | None
     education: str
+    contract_end: date | None = None
     ratings: dict[int, str] = field(default_factory=dict)
     competencies: dict[str, tuple[int, date]] = field(default_factory=dict)
     hours: dict[int, int] = field(default_factory=dict)
@@ -110,6 +111,10 @@ def generate(count: int) -> list[DemoEmployee]:
     people = []
     for index, tier in zip(range(count), _tiers(rng), strict=False):
         person = _employee(rng, tier, rng.choice(units).code, index)
+        if index in SHOWCASE:
+            person = SHOWCASE[index](units[index % len(units)].code)
+        elif person.employment_type == "PPPK" and index % 5:  # every fifth PPPK: no contract data
+            person.contract_end = add_years(person.position_tmt, 5) - timedelta(days=1)
         while person.nip in seen:
             person.nip = person.nip[:15] + f"{int(person.nip[15:]) + 1:03d}"
         seen.add(person.nip)
@@ -158,6 +163,88 @@ def _employee(rng: random.Random, tier: str, unit_code: str, index: int) -> Demo
         competencies=_competencies(rng, tier),
         hours={2025: rng.randint(8, 48), 2026: rng.randint(0, 36)},
     )
+
+
+def _jf_since_2024(unit: str) -> DemoEmployee:
+    """A pelaksana who became JF Ahli Pertama on 1 August 2024: AK counts from then only."""
+    start, birth = date(2017, 3, 1), date(1993, 6, 14)
+    return DemoEmployee(
+        nip.build(birth, start, "P", 901), "Rahmah Fiktifsyah", "PNS", "P", birth, unit,
+        "Analis Sumber Daya Manusia Aparatur Ahli Pertama", "fungsional", "ahli_pertama",
+        "III/a", date(2021, 4, 1), date(2024, 8, 1), start, "S1",
+        ratings={2023: "Baik", 2024: "Baik", 2025: "Baik"}, competencies=_assessed(2),
+        hours={2025: 24, 2026: 12},
+    )  # fmt: skip
+
+
+def _eligible_long_ago(unit: str) -> DemoEmployee:
+    """A pelaksana whose 4 years in rank ended in 2023: can be proposed now."""
+    start, birth = date(2011, 2, 1), date(1986, 9, 3)
+    return DemoEmployee(
+        nip.build(birth, start, "L", 902), "Hendra Contohwijaya", "PNS", "L", birth, unit,
+        "Pengadministrasi Perkantoran", "pelaksana", None, "III/a", date(2019, 2, 1),
+        date(2019, 2, 1), start, "S1", ratings={2023: "Baik", 2024: "Baik", 2025: "Sangat Baik"},
+        competencies=_assessed(1), hours={2025: 20},
+    )  # fmt: skip
+
+
+def _pppk(unit: str, contract_end: date | None, seq: int, name: str) -> DemoEmployee:
+    """A PPPK teacher, with or without the contract end in HR's data."""
+    start, birth = date(2022, 3, 1), date(1990, 1, 20)
+    return DemoEmployee(
+        nip.build(birth, start, "P", seq, pppk=True), name, "PPPK", "P", birth, unit,
+        "Guru Ahli Pertama", "fungsional", "ahli_pertama", "IX", start, start, None, "S1",
+        contract_end, ratings={2023: "Baik", 2024: "Baik", 2025: "Baik"},
+        competencies=_assessed(2), hours={2025: 16},
+    )  # fmt: skip
+
+
+def _not_assessed(unit: str) -> DemoEmployee:
+    """A pengawas with no competency assessment on file."""
+    start, birth = date(2009, 1, 1), date(1982, 11, 2)
+    return DemoEmployee(
+        nip.build(birth, start, "L", 905), "Bayu Andaikata", "PNS", "L", birth, unit,
+        "Kepala Seksi", "pengawas", None, "III/c", date(2022, 4, 1), date(2021, 1, 1), start,
+        "S1", ratings={2023: "Baik", 2024: "Baik", 2025: "Baik"}, hours={2025: 30},
+    )  # fmt: skip
+
+
+def _skp_missing(unit: str) -> DemoEmployee:
+    """A pelaksana due for promotion whose SKP 2024 and 2025 are not in the data."""
+    start, birth = date(2014, 3, 1), date(1989, 4, 25)
+    return DemoEmployee(
+        nip.build(birth, start, "P", 906), "Yulia Rekaanto", "PNS", "P", birth, unit,
+        "Pengelola Keuangan", "pelaksana", None, "III/b", date(2021, 10, 1), date(2020, 1, 1),
+        start, "S1", ratings={2023: "Baik"}, competencies=_assessed(1), hours={2025: 18},
+    )  # fmt: skip
+
+
+def _sitting_jpt(unit: str) -> DemoEmployee:
+    """A Kepala Dinas inaugurated in March 2025."""
+    start, birth = date(1998, 3, 1), date(1972, 8, 17)
+    return DemoEmployee(
+        nip.build(birth, start, "L", 907), "Zulkifli Samarandi", "PNS", "L", birth, unit,
+        "Kepala Dinas", "jpt_pratama", None, "IV/c", date(2021, 4, 1), date(2025, 3, 3), start,
+        "S2", ratings={2023: "Sangat Baik", 2024: "Baik", 2025: "Baik"},
+        competencies=_assessed(4), hours={2025: 40},
+    )  # fmt: skip
+
+
+def _assessed(level: int) -> dict[str, tuple[int, date]]:
+    return {c.code: (level, date(2025, 5, 20)) for c in catalog.competencies()}
+
+
+# Fixed people at fixed places among the first 360, one for each case the career answers must
+# get right (issue 9); the same index always gives the same person.
+SHOWCASE = {
+    300: _jf_since_2024,
+    301: _eligible_long_ago,
+    302: lambda unit: _pppk(unit, date(2027, 2, 28), 903, "Dewi Fiksiani"),
+    303: lambda unit: _pppk(unit, None, 904, "Siti Khayalsari"),
+    304: _not_assessed,
+    305: _skp_missing,
+    306: _sitting_jpt,
+}
 
 
 def _functional(rng: random.Random) -> tuple[str, str]:
@@ -224,7 +311,7 @@ def _competencies(rng: random.Random, tier: str) -> dict[str, tuple[int, date]]:
 CSV_HEADER = [
     "NIP", "Nama", "Jenis Pegawai", "Unit Kerja", "Jabatan", "Jenis Jabatan", "Jenjang",
     "Golongan", "TMT Golongan", "TMT Jabatan", "TMT CPNS", "Pendidikan", "SKP 2023", "SKP 2024",
-    "SKP 2025", "JP 2025", "JP 2026",
+    "SKP 2025", "JP 2025", "JP 2026", "Akhir Kontrak",
 ]  # fmt: skip
 CSV_POSITION = {
     "jpt_madya": "JPT Madya", "jpt_pratama": "JPT Pratama", "administrator": "Administrator",
@@ -244,5 +331,6 @@ def employees_csv(people: list[DemoEmployee]) -> bytes:
             CSV_POSITION[p.position_type], level, p.grade, p.grade_tmt, p.position_tmt,
             p.cpns_tmt or "", p.education, p.ratings.get(2023, ""), p.ratings.get(2024, ""),
             p.ratings.get(2025, ""), p.hours.get(2025, ""), p.hours.get(2026, ""),
+            p.contract_end or "",
         ])  # fmt: skip
     return buffer.getvalue().encode()

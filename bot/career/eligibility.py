@@ -56,6 +56,7 @@ class Person:
     cpns_tmt: date | None
     education: str
     ratings: dict[int, str] = field(default_factory=dict)
+    contract_end: date | None = None  # PPPK: the end of the work agreement, when HR imported it
 
 
 @dataclass(frozen=True)
@@ -90,15 +91,24 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def next_period(today: date) -> date:
+    """The earliest TMT a proposal made now can get: the 1st of next month (PerBKN 4/2025)."""
+    return add_months(today, 1)
+
+
 def regular_promotion(person: Person, today: date) -> list[Finding]:
-    """The earliest regular (or structural) rank promotion and what stands in its way."""
+    """The earliest regular (or structural) rank promotion and what stands in its way.
+
+    4 years in the rank and SKP at least Baik in the two years before (PP 99/2000 jo PP 12/2002);
+    TMT on the 1st of any month (PerBKN 4/2025). A missing SKP year is never assumed good: the
+    date of the time requirement is given, and the check of the SKP is said to be impossible.
+    """
     if person.employment_type == "PPPK":
         return [Finding("career.kp_pppk", basis="PP 49/2018", confidence="likely")]
     if person.grade not in PNS_GRADES:
         return [Finding("career.missing_grade")]
     if person.grade == PNS_GRADES[-1]:
         return [Finding("career.kp_top", {"grade": person.grade})]
-    findings = []
     cap = EDUCATION_CAP.get(person.education)
     if (
         person.position_type == "pelaksana"
@@ -108,101 +118,163 @@ def regular_promotion(person: Person, today: date) -> list[Finding]:
         basis = "PP 99/2000 Pasal 7 jo PP 12/2002"
         return [Finding("career.kp_capped", {"grade": person.grade, "education": person.education,
                                              "cap": cap}, basis, "likely")]  # fmt: skip
-    earliest = first_of_month_on_or_after(add_years(person.grade_tmt, KP_YEARS))
-    earliest = max(earliest, first_of_month_on_or_after(today))
-    earliest, skp = _skp_check(person.ratings, earliest, today)
-    findings.extend(skp)
-    key = "career.kp_structural" if person.position_type != "pelaksana" else "career.kp_regular"
-    next_grade = PNS_GRADES[grade_index(person.grade) + 1]
-    findings.insert(0, Finding(key, {"date": earliest, "grade": person.grade, "next": next_grade,
-                                     "since": person.grade_tmt},
-                               "PP 99/2000 jo PP 12/2002; PerBKN 4/2025"))  # fmt: skip
-    return findings
+    due = first_of_month_on_or_after(add_years(person.grade_tmt, KP_YEARS))
+    now = due <= next_period(today)
+    earliest, skp, missing = _skp_check(person.ratings, max(due, next_period(today)), today)
+    structural = person.position_type != "pelaksana"
+    basis = "PP 99/2000 jo PP 12/2002; PerBKN 4/2025"
+    values: dict[str, object] = {
+        "date": earliest,
+        "grade": person.grade,
+        "since": person.grade_tmt,
+    }
+    if not structural:
+        values["next"] = PNS_GRADES[grade_index(person.grade) + 1]
+    if missing:
+        values |= {"years": ", ".join(map(str, missing)), "due": due}
+        key = "career.kp_unverified"
+    elif structural:
+        key = "career.kp_structural_now" if now and not skp else "career.kp_structural"
+    else:
+        key = "career.kp_regular_now" if now and not skp else "career.kp_regular"
+    # Officials rise within their post's rank range, which the data does not hold: the bot
+    # names no next rank for them (PP 99/2000 Pasal 8).
+    confidence = "likely" if structural else "sure"
+    return [Finding(key, values, basis, confidence), *skp]
 
 
-def _skp_check(ratings: dict[int, str], earliest: date, today: date) -> tuple[date, list[Finding]]:
-    """SKP at least Baik in each of the two years before the proposal; moves the date if not."""
+def _skp_check(
+    ratings: dict[int, str], earliest: date, today: date
+) -> tuple[date, list[Finding], list[int]]:
+    """SKP at least Baik in each of the two years before the proposal; moves the date if not.
+
+    Returns the date, findings for years below Baik, and the assessed years with no SKP in the
+    data (this year's SKP is not final yet, so it is never missing).
+    """
     findings = []
     for _ in range(10):
-        years = (earliest.year - 2, earliest.year - 1)
+        years = _years_checked(earliest)
         bad = [y for y in years if y in ratings and ratings[y] not in GOOD]
         if not bad:
             break
         worst = max(bad)
         findings.append(Finding("career.skp_below", {"year": worst, "predicate": ratings[worst]},
                                 "PP 99/2000 jo PP 12/2002"))  # fmt: skip
-        earliest = max(earliest, date(worst + 3, 1, 1))
-    # Only years already assessed can be missing; this year's SKP is not final yet.
-    needed = (earliest.year - 2, earliest.year - 1)
-    missing = [y for y in needed if y not in ratings and y < today.year]
-    if missing:
-        findings.append(Finding("career.skp_missing", {"years": ", ".join(map(str, missing))}))
-    return earliest, findings
+        # Two good years after it, the later one final when the proposal is made.
+        earliest = max(earliest, date(worst + 3, 3, 1))
+    missing = [y for y in _years_checked(earliest) if y not in ratings and y < today.year]
+    return earliest, findings, missing
+
+
+def _years_checked(tmt: date) -> tuple[int, int]:
+    """The two SKP years a proposal for ``tmt`` is checked against: the last two final ones
+    when it is submitted, about two months before the TMT."""
+    submitted = add_months(tmt, -2)
+    return submitted.year - 2, submitted.year - 1
 
 
 def credit_points(person: Person, today: date) -> list[Finding]:
-    """Credit points gathered by conversion since the current rank, and the dates they lead to."""
+    """Credit points by conversion while holding this JF level, and what they lead to.
+
+    AK konversi accrues only in the JF at this level: from the later of 1 Jan 2023, the TMT of
+    the level (TMT jabatan) and the TMT of the current rank, in whole months (PermenPANRB
+    1/2023). Finished years count with their SKP predicate; a year without one is not counted
+    and is named. This year's months are a projection at "Baik". PPPK have no AK-based rank.
+    """
     level = person.functional_level
-    if person.position_type != "fungsional" or level not in COEFFICIENT:
+    if (
+        person.employment_type == "PPPK"
+        or person.position_type != "fungsional"
+        or level not in COEFFICIENT
+    ):
         return []
-    start = max(person.grade_tmt, CONVERSION_START)
-    earned, assumed = _points_between(start, today, level, person.ratings)
-    need = NEXT_RANK_POINTS[level]
-    top_of_level = person.grade == FUNCTIONAL_RANGE[level][1]
+    start = first_of_month_on_or_after(
+        max(CONVERSION_START, person.grade_tmt, person.position_tmt)
+    )
+    earned, missing = _points_of_finished_years(start, today, level, person.ratings)
+    this_year = _months_this_year(start, today) * COEFFICIENT[level] / 12
     findings = [Finding("career.ak_earned", {"points": round(earned, 2), "since": start,
+                                              "until": date(today.year - 1, 12, 31),
+                                              "projected": round(this_year, 2),
                                               "coefficient": COEFFICIENT[level]},
                         "PermenPANRB 1/2023")]  # fmt: skip
-    if person.grade_tmt < CONVERSION_START:
-        findings.append(Finding("career.ak_before_2023"))
-    if assumed:
-        findings.append(Finding("career.ak_assumed", {"years": ", ".join(map(str, assumed))}))
-    if top_of_level and level in NEXT_LEVEL:
-        # Within a level every rank needs the same points, so the ranks already passed count too.
-        passed = grade_index(person.grade) - grade_index(FUNCTIONAL_RANGE[level][0])
-        in_level = passed * need + earned
-        remaining = max(NEXT_LEVEL_POINTS[level] - in_level, 0.0)
-        months = _months_needed(remaining, COEFFICIENT[level])
-        values = {
-            "level": NEXT_LEVEL[level],
-            "need": NEXT_LEVEL_POINTS[level],
-            "remaining": round(remaining, 2),
-            "date": first_of_month_on_or_after(add_months(today, months)) if remaining else today,
-        }
-        findings.append(Finding("career.jf_next_level", values,
-                                "PermenPANRB 1/2023; PerBKN 3/2023"))  # fmt: skip
-    elif top_of_level:
-        findings.append(Finding("career.jf_top"))
-    else:
-        remaining = max(need - earned, 0.0)
-        months = _months_needed(remaining, COEFFICIENT[level])
-        when = first_of_month_on_or_after(add_months(today, months)) if remaining else today
-        values = {"need": need, "remaining": round(remaining, 2), "date": when}
-        findings.append(Finding("career.ak_next_rank", values, "PermenPANRB 1/2023"))
+    if max(person.grade_tmt, person.position_tmt) < CONVERSION_START:
+        findings.append(Finding("career.ak_before_2023", basis="SE MenPANRB 8/2023"))
+    if missing:
+        findings.append(Finding("career.ak_missing", {"years": ", ".join(map(str, missing))}))
+    findings.append(_next_step(person, today, earned, this_year, bool(missing)))
     return findings
 
 
-def _points_between(
+def _next_step(
+    person: Person, today: date, earned: float, this_year: float, data_missing: bool
+) -> Finding:
+    """The next rank, or the next level at the top rank of a level, from the points."""
+    level = person.functional_level
+    assert level is not None
+    low, high = FUNCTIONAL_RANGE[level]
+    if person.grade == high and level not in NEXT_LEVEL:
+        return Finding("career.jf_top")
+    if person.grade == high:
+        # Within a level every rank needs the same points, so the ranks passed count too.
+        passed = grade_index(person.grade) - grade_index(low)
+        need = NEXT_LEVEL_POINTS[level]
+        have = passed * NEXT_RANK_POINTS[level] + earned
+        values: dict[str, object] = {"level": NEXT_LEVEL[level], "need": need}
+        keys = (
+            "career.jf_next_level",
+            "career.jf_next_level_reached",
+            "career.jf_next_level_unknown",
+        )
+    else:
+        need, have = NEXT_RANK_POINTS[level], earned
+        values = {"need": need}
+        keys = (
+            "career.ak_next_rank",
+            "career.ak_next_rank_reached",
+            "career.ak_next_rank_unknown",
+        )
+    basis = "PermenPANRB 1/2023; PerBKN 3/2023; PerBKN 4/2025"
+    if have >= need:
+        return Finding(keys[1], values | {"date": next_period(today)}, basis)
+    remaining = need - have
+    if data_missing:
+        return Finding(keys[2], values | {"remaining": round(remaining, 2)}, basis)
+    # Projected at "Baik" from the start of this year; the TMT is the 1st after it is reached.
+    months = _months_needed(remaining, COEFFICIENT[level])
+    when = max(add_months(date(today.year, 1, 1), months), next_period(today))
+    return Finding(keys[0], values | {"remaining": round(remaining, 2), "date": when}, basis)
+
+
+def _points_of_finished_years(
     start: date, today: date, level: str, ratings: dict[int, str]
 ) -> tuple[float, list[int]]:
-    """Points per month, by each year's predicate; years without one counted as Baik."""
-    total, assumed = 0.0, []
+    """Points of the finished years since ``start`` by each year's predicate, and the years
+    with no predicate in the data (not counted: missing data is never assumed good)."""
+    total, missing = 0.0, []
     per_month = COEFFICIENT[level] / 12
-    for year in range(start.year, today.year + 1):
-        first = start if year == start.year else date(year, 1, 1)
-        last_month = today.month - 1 if year == today.year else 12
-        months = max(last_month - first.month + 1, 0)
+    for year in range(start.year, today.year):
+        months = 12 - (start.month - 1 if year == start.year else 0)
         predicate = ratings.get(year)
-        if predicate is None and months:
-            assumed.append(year)
-        total += months * per_month * PREDICATE_SHARE.get(predicate or "Baik", 1.0)
-    return total, assumed
+        if predicate is None:
+            missing.append(year)
+            continue
+        total += months * per_month * PREDICATE_SHARE.get(predicate, 1.0)
+    return total, missing
+
+
+def _months_this_year(start: date, today: date) -> int:
+    """Whole months of this year already served in the level (to the end of last month)."""
+    first = start if start.year == today.year else date(today.year, 1, 1)
+    return max(today.month - first.month, 0) if first <= today else 0
 
 
 def _months_needed(remaining: float, coefficient: float) -> int:
     """Months of "Baik" performance that earn ``remaining`` points."""
     per_month = coefficient / 12
     months = int(remaining // per_month)
-    return months if months * per_month >= remaining else months + 1
+    # A tolerance for binary fractions: 14 months of 12.5/12 are exactly 14.58 points.
+    return months if months * per_month >= remaining - 1e-9 else months + 1
 
 
 def retirement_age(person: Person) -> int:
@@ -217,7 +289,9 @@ def retirement_age(person: Person) -> int:
 def retirement(person: Person) -> list[Finding]:
     """The date the person reaches the retirement age, and the usual pension start after it."""
     if person.employment_type == "PPPK":
-        return [Finding("career.bup_pppk", confidence="likely")]
+        if person.contract_end is None:
+            return [Finding("career.pppk_contract_unknown", basis="PP 49/2018")]
+        return [Finding("career.pppk_contract", {"date": person.contract_end}, "PP 49/2018")]
     age = retirement_age(person)
     reached = add_years(person.birth_date, age)
     return [Finding("career.bup", {"age": age, "date": reached, "pension": add_months(reached, 1)},
@@ -241,7 +315,11 @@ def jpt_pratama(person: Person, today: date) -> list[Finding]:
 
 
 def _prior_post_ok(person: Person, today: date) -> bool:
-    senior = person.position_type in ("administrator", "jpt_pratama", "jpt_madya", "jpt_utama")
+    """Administrator or JF ahli madya (or higher) for 2 years; a sitting JPT already holds the
+    post the requirement leads to."""
+    if person.position_type.startswith("jpt"):
+        return True
+    senior = person.position_type == "administrator"
     senior = senior or person.functional_level in ("ahli_madya", "ahli_utama")
     return senior and add_years(person.position_tmt, 2) <= today
 
@@ -253,8 +331,16 @@ def _education_at_least(education: str, floor: str) -> bool:
 
 
 def rotation_constraints(person: Person, today: date) -> list[Finding]:
-    """Rules that limit moving this person: the 10-year rule and the JPT 2-year protection."""
-    findings = []
+    """What limits moving this person: the 2-5 year interval, the 10-year rule, PPPK, the JPT
+    2-year protection and the election bans (the corrected brief, sections 1 and 19)."""
+    if person.employment_type == "PPPK":
+        findings = [Finding("career.rotation_pppk", basis="PP 49/2018; PermenPANRB 6/2024 "
+                            "Pasal 57 ayat (5)", confidence="likely")]  # fmt: skip
+    else:
+        values: dict[str, object] = {"since": person.position_tmt,
+                  "earliest": add_years(person.position_tmt, 2),
+                  "latest": add_years(person.position_tmt, 5)}  # fmt: skip
+        findings = [Finding("career.rotation_interval", values, "PP 11/2017 Pasal 190 ayat (3)")]
     if person.cpns_tmt and person.cpns_tmt.year >= 2022:
         until = add_years(person.cpns_tmt, 11)  # 1 year as CPNS, then 10 years as PNS
         if until > today:
@@ -264,5 +350,7 @@ def rotation_constraints(person: Person, today: date) -> list[Finding]:
         until = add_years(person.position_tmt, 2)
         if until > today:
             findings.append(Finding("career.jpt_two_years", {"date": until},
-                                    "UU 5/2014 Pasal 116", "likely"))  # fmt: skip
-    return findings or [Finding("career.no_rotation_limit")]
+                                    "UU 5/2014 Pasal 116 jo UU 20/2023", "likely"))  # fmt: skip
+    findings.append(Finding("career.rotation_election", basis="UU 10/2016 Pasal 71 ayat (2) "
+                            "dan Pasal 162 ayat (3)"))  # fmt: skip
+    return findings

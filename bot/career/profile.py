@@ -57,7 +57,8 @@ class CompetencyRow:
 
     @property
     def gap(self) -> int:
-        return max(self.required - (self.actual or 0), 0)
+        """The shortfall against the standard; none when not assessed (never invented)."""
+        return 0 if self.actual is None else max(self.required - self.actual, 0)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Training:
     mode: str
     jp: int
     competencies: tuple[str, ...]
+    positions: tuple[str, ...] = ()  # the position types it is meant for; empty: everyone
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class TrainingAdvice:
     hours_this_year: int
     target: int
     pppk: bool
+    assessed: bool = True
+    position_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,14 @@ def trainings() -> tuple[Training, ...]:
     """The training catalogue."""
     data = tomllib.loads((CONTENT_DIR / "training.toml").read_text(encoding="utf-8"))
     return tuple(
-        Training(**{**t, "competencies": tuple(t["competencies"])}) for t in data["training"]
+        Training(
+            **{
+                **t,
+                "competencies": tuple(t["competencies"]),
+                "positions": tuple(t.get("positions", ())),
+            }
+        )
+        for t in data["training"]
     )
 
 
@@ -159,18 +170,36 @@ def competency_report(profile: Profile) -> CompetencyReport:
     return CompetencyReport(rows, round(jpm, 1), jpm_category(jpm), max(assessed), standards()[2])
 
 
+def fits(training: Training, profile: Profile) -> bool:
+    """Training meant for the person's position type and possible for their employment type:
+    a PPPK has at most 24 JP a year (PP 49/2018 Pasal 39), so no longer course and no
+    leadership training of a post a PPPK cannot hold."""
+    if training.positions and profile.position_type not in training.positions:
+        return False
+    if profile.employment_type == "PPPK":
+        return training.kind != "kepemimpinan" and 0 < training.jp <= PPPK_JP_MAX
+    return True
+
+
 def training_advice(profile: Profile, today: date) -> TrainingAdvice:
-    """Training ordered by how much of the gap it closes, and this year's development hours."""
-    gaps = {r.code: r.gap for r in competency_report(profile).rows if r.gap}
+    """Training that fits the person, ordered by how much of the gap it closes, and this
+    year's development hours. Without an assessment there is no gap to aim at."""
+    report = competency_report(profile)
+    gaps = {r.code: r.gap for r in report.rows if r.gap}
     ranked = sorted(
-        ((t, sum(gaps.get(c, 0) for c in t.competencies)) for t in trainings()),
+        (
+            (t, sum(gaps.get(c, 0) for c in t.competencies))
+            for t in trainings()
+            if fits(t, profile)
+        ),
         key=lambda pair: (-pair[1], pair[0].jp),
     )
     recommended = tuple((t, g) for t, g in ranked if g > 0)[:5]
     pppk = profile.employment_type == "PPPK"
     return TrainingAdvice(
-        recommended, profile.hours.get(today.year, 0), PPPK_JP_MAX if pppk else PNS_JP_RIGHT, pppk
-    )
+        recommended, profile.hours.get(today.year, 0), PPPK_JP_MAX if pppk else PNS_JP_RIGHT,
+        pppk, report.jpm is not None, profile.position_type,
+    )  # fmt: skip
 
 
 def career(profile: Profile, today: date) -> Career:
@@ -256,6 +285,7 @@ def _profile(
         position_type=employee.position_type, functional_level=employee.functional_level,
         grade=employee.grade, grade_tmt=employee.grade_tmt, position_tmt=employee.position_tmt,
         cpns_tmt=employee.cpns_tmt, education=employee.education, ratings=ratings,
+        contract_end=employee.contract_end,
     )  # fmt: skip
     return Profile(
         employee.id, employee.nip, employee.name, employee.employment_type, unit.name,

@@ -80,14 +80,19 @@ def _duration(t: Translator, lang: str, start: date, end: date) -> str:
 def competencies(t: Translator, lang: str, report: CompetencyReport) -> Reply:
     """Each competency against the standard, the gap and the JPM with its category."""
     names = {c.code: (c.name_en if lang == "en" else c.name_id) for c in catalog.competencies()}
-    lines: list[str] = [t(lang, "competency.header")]
-    for row in report.rows:
-        actual = "-" if row.actual is None else str(row.actual)
-        gap = f" ⚠️ −{row.gap}" if row.gap else " ✅"
-        lines.append(f"• {html.escape(names[row.code])}: {actual} / {row.required}{gap}")
     if report.jpm is None:
-        lines.append(t(lang, "competency.not_assessed"))
+        # No assessment on file: the standard of the post, and how to get assessed; no gap.
+        lines: list[str] = [t(lang, "competency.not_assessed")]
+        for row in report.rows:
+            lines.append(t(lang, "competency.standard_line", name=names[row.code],
+                           level=row.required))  # fmt: skip
+        lines.append(t(lang, "competency.how_to_assess"))
     else:
+        lines = [t(lang, "competency.header")]
+        for row in report.rows:
+            actual = "-" if row.actual is None else str(row.actual)
+            gap = f" ⚠️ −{row.gap}" if row.gap else " ✅"
+            lines.append(f"• {html.escape(names[row.code])}: {actual} / {row.required}{gap}")
         assert report.assessed_on is not None
         lines.append(t(lang, "competency.jpm", jpm=t.number(report.jpm, lang),
                        category=t(lang, f"competency.category.{report.category}"),
@@ -111,8 +116,13 @@ def competency_chart(t: Translator, lang: str, report: CompetencyReport) -> char
 def training(t: Translator, lang: str, advice: TrainingAdvice) -> Reply:
     """Recommended training, biggest gap first, and this year's hours against the right."""
     lines: list[str] = [t(lang, "training.header")]
-    if not advice.recommended:
+    if not advice.assessed:
+        lines.append(t(lang, "training.not_assessed"))
+    elif not advice.recommended:
         lines.append(t(lang, "training.no_gap"))
+    else:
+        fit = "training.fit_pppk" if advice.pppk else "training.fit_position"
+        lines.append(t(lang, fit, position=t(lang, f"position.{advice.position_type}")))
     for item, gap in advice.recommended:
         name = item.name_en if lang == "en" else item.name_id
         lines.append(t(lang, "training.item", name=name, gap=gap, provider=item.provider,

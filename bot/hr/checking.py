@@ -254,6 +254,10 @@ def _employee(
     grade_tmt = _date(cells.get("grade_tmt"), "grade_tmt", number, errors)
     position_tmt = _date(cells.get("position_tmt"), "position_tmt", number, errors)
     cpns_tmt = _date(cells.get("cpns_tmt"), "cpns_tmt", number, errors, required=False)
+    contract_end = _date(cells.get("contract_end"), "contract_end", number, errors, required=False)
+    if contract_end is not None and kind != "PPPK":
+        errors.append(RowError(number, "contract_end", contract_end.isoformat(),
+                               "only a PPPK has a contract end"))  # fmt: skip
     for column, moment in (("grade_tmt", grade_tmt), ("position_tmt", position_tmt)):
         if moment is not None and moment > today:
             errors.append(RowError(number, column, moment.isoformat(), "lies in the future"))
@@ -266,7 +270,8 @@ def _employee(
         "functional_level": level if position_type == "fungsional" else None,
         "grade": grade, "grade_tmt": grade_tmt, "position_tmt": position_tmt,
         "cpns_tmt": cpns_tmt or (info.appointed if info and kind == "PNS" else None),
-        "education": education, "ratings": ratings, "hours": hours,
+        "education": education, "contract_end": contract_end, "ratings": ratings,
+        "hours": hours,
     }  # fmt: skip
 
 
