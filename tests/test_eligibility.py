@@ -288,3 +288,23 @@ def test_a_sitting_jpt_meets_the_prior_post_requirement() -> None:
     jpt = replace(PELAKSANA, position_type="jpt_pratama", position_tmt=date(2025, 3, 3),
                   birth_date=date(1972, 8, 17), education="S2")  # fmt: skip
     assert e.jpt_pratama(jpt, TODAY)[0].key == "career.jpt_ok"
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "post", "missing"),
+    [
+        ({"position_tmt": date(2020, 1, 1)}, "career.post_ok", "pengawas", []),
+        ({"position_tmt": date(2024, 1, 1)}, "career.post_not_yet", "pengawas", ["years_4"]),
+        ({"education": "SMA"}, "career.post_not_yet", "pengawas", ["education_d3"]),
+        ({"position_type": "pengawas", "position_tmt": date(2022, 1, 1)}, "career.post_ok",
+         "administrator", []),
+        ({"position_type": "pengawas", "education": "D3", "position_tmt": date(2025, 1, 1)},
+         "career.post_not_yet", "administrator", ["education_s1", "years_3"]),
+    ],
+)  # fmt: skip
+def test_the_next_administrative_post(
+    changes: dict[str, object], key: str, post: str, missing: list[str]
+) -> None:
+    finding = e.structural_post(replace(PELAKSANA, **changes), TODAY)[0]  # type: ignore[arg-type]
+    assert (finding.key, finding.values["post"], finding.values["missing"]) == (key, post, missing)
+    assert e.structural_post(replace(PELAKSANA, position_type="administrator"), TODAY) == []

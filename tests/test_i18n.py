@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.career.views import LEVEL_KEYS
+from bot.career.views import LEVEL_KEYS, POSITION_KEYS
 from bot.commands import COMMANDS
 from bot.config import LANGUAGES
 from bot.i18n import LOCALES_DIR, Translator, load_catalog, pick_language
@@ -24,8 +24,18 @@ PLACEHOLDER_VALUES = {
     "code": LANGUAGES,
     "category": Refusals.load().names,
     "value": LEVEL_KEYS,
-    "v": ("education", "age", "prior", "service"),
+    "v": (
+        "education",
+        "age",
+        "prior",
+        "service",
+        "education_d3",
+        "education_s1",
+        "years_4",
+        "years_3",
+    ),
     "report.category": ("memenuhi", "masih_memenuhi", "kurang"),
+    "post": POSITION_KEYS,
     "advice.position_type": (
         "pelaksana",
         "fungsional",

@@ -314,6 +314,30 @@ def jpt_pratama(person: Person, today: date) -> list[Finding]:
     return [Finding(key, values, "PP 11/2017 Pasal 107 jo PP 17/2020; PermenPANRB 15/2019")]
 
 
+def structural_post(person: Person, today: date) -> list[Finding]:
+    """Whether the person meets the basic requirements of the next administrative post
+    (PP 11/2017 Pasal 54 jo PP 17/2020): pengawas after 4 years as pelaksana or in a JF with
+    at least D-III; administrator after 3 years as pengawas with at least S1/D-IV. Only the
+    current post is in the data, so its years are a lower bound."""
+    if person.employment_type == "PPPK":
+        return []
+    if person.position_type in ("pelaksana", "fungsional"):
+        target, floor, years = "pengawas", "D3", 4
+    elif person.position_type == "pengawas":
+        target, floor, years = "administrator", "S1", 3
+    else:
+        return []
+    missing = []
+    if not _education_at_least(person.education, floor):
+        missing.append(f"education_{floor.lower()}")
+    if add_years(person.position_tmt, years) > today:
+        missing.append(f"years_{years}")
+    values: dict[str, object] = {"post": target, "since": person.position_tmt,
+                                 "missing": missing}  # fmt: skip
+    key = "career.post_ok" if not missing else "career.post_not_yet"
+    return [Finding(key, values, "PP 11/2017 Pasal 54 jo PP 17/2020", "likely")]
+
+
 def _prior_post_ok(person: Person, today: date) -> bool:
     """Administrator or JF ahli madya (or higher) for 2 years; a sitting JPT already holds the
     post the requirement leads to."""

@@ -210,7 +210,7 @@ def career(profile: Profile, today: date) -> Career:
         else eligibility.regular_promotion(person, today),
         credit=eligibility.credit_points(person, today),
         retirement=eligibility.retirement(person),
-        jpt=eligibility.jpt_pratama(person, today),
+        jpt=eligibility.structural_post(person, today) + eligibility.jpt_pratama(person, today),
         rotation=eligibility.rotation_constraints(person, today),
     )  # fmt: skip
 

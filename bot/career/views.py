@@ -32,9 +32,14 @@ def _value(t: Translator, lang: str, value: object) -> object:
         return join(", ", [t(lang, f"career.requirement.{v}") for v in value])
     if isinstance(value, str) and value in LEVEL_KEYS:
         return t(lang, f"level.{value}")
+    if isinstance(value, str) and value in POSITION_KEYS:
+        post = value
+        return t(lang, f"position.{post}")
     return value
 
 
+POSITION_KEYS = ("pelaksana", "fungsional", "pengawas", "administrator", "jpt_pratama",
+                 "jpt_madya", "jpt_utama")  # fmt: skip
 LEVEL_KEYS = (
     "pemula", "terampil", "mahir", "penyelia", "ahli_pertama", "ahli_muda", "ahli_madya",
     "ahli_utama",
