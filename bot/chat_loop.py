@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import sys
 from typing import TextIO
 
 from bot.accounts.linking import link_directly
+from bot.career import nip as nips
 from bot.config import Config
 from bot.console import ConsoleChat, render
 from bot.maintenance import seed
@@ -15,11 +17,29 @@ from db import repositories as repo
 DEMO_COUNT = 360
 
 
+def console_identity(config: Config, as_nip: str | None, admin: bool) -> Config:
+    """The console user of this run: the plain user, one per ``--as`` NIP, and an admin of each.
+
+    Ids are derived from the configured console user id, so the same options are the same
+    user on every run, and different options never share a link or chat data.
+    """
+    user_id = config.console_user_id
+    if as_nip:
+        digest = hashlib.sha256(nips.normalise(as_nip).encode()).hexdigest()
+        user_id += 10 + int(digest[:8], 16) % 10**8 * 2
+    if admin:
+        user_id += 1
+        config = config.with_changes(superadmins=config.superadmins | {user_id})
+    return config.with_changes(console_user_id=user_id)
+
+
 async def run_chat(
-    config: Config, as_nip: str | None, lang: str, stdin: TextIO, stdout: TextIO
+    config: Config, as_nip: str | None, lang: str | None, stdin: TextIO, stdout: TextIO
 ) -> int:
     """Chat until end of input; returns the process exit code."""
-    async with ConsoleChat(config, lang) as chat:
+    async with ConsoleChat(
+        config, lang or config.default_language, force_language=bool(lang)
+    ) as chat:
         await _first_run_demo(chat, stdout)
         services = chat.services
         if as_nip:

@@ -77,15 +77,17 @@ def _with_webhook(config: Config, webhook: bool | None, overrides: dict[str, Any
 @cli.command()
 @click.option("--as", "as_nip", metavar="NIP", help="Chat as the employee with this NIP.")
 @click.option("--admin", is_flag=True, help="Chat with admin rights.")
-@click.option("--lang", type=click.Choice(["id", "en"]), default="id", help="Client language.")
+@click.option("--lang", type=click.Choice(["id", "en"]),
+              help="Language for this run (wins over the one chosen earlier).")  # fmt: skip
 @click.pass_context
-def chat(ctx: click.Context, as_nip: str | None, admin: bool, lang: str) -> None:
-    """Chat with the bot in the terminal. Reads one message per line; #N presses button N."""
-    from bot.chat_loop import run_chat
+def chat(ctx: click.Context, as_nip: str | None, admin: bool, lang: str | None) -> None:
+    """Chat with the bot in the terminal. Reads one message per line; #N presses button N.
 
-    config = _config(ctx)
-    if admin:
-        config = config.with_changes(superadmins=config.superadmins | {config.console_user_id})
+    The plain chat, each --as NIP and --admin are separate console users: linking or deleting
+    one leaves the others alone."""
+    from bot.chat_loop import console_identity, run_chat
+
+    config = console_identity(_config(ctx), as_nip, admin)
     code = asyncio.run(run_chat(config, as_nip, lang, sys.stdin, sys.stdout))
     sys.exit(code)
 

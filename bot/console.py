@@ -20,6 +20,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.app import App, build_application, services_of, shutdown, startup
 from bot.config import Config
+from bot.context import LANGUAGE_OVERRIDE
 from bot.replies import html_to_text
 from handlers.fallback import FlowStep
 
@@ -117,10 +118,21 @@ class ConsoleRequest(BaseRequest):
             filename, content = part[0], part[1]
             stamp = time.strftime("%Y%m%d-%H%M%S")
             path = self._files_dir / f"{stamp}-{next(self._ids)}-{Path(str(filename)).name}"
-            path.write_bytes(content if isinstance(content, bytes) else content.read())
+            payload = content if isinstance(content, bytes) else content.read()
+            if not path.suffix:  # a file sent as bare bytes: name it after what it is
+                path = path.with_suffix(_suffix(payload))
+            path.write_bytes(payload)
             del name
             return path
         return None
+
+
+def _suffix(payload: bytes) -> str:
+    for magic, suffix in ((b"\x89PNG", ".png"), (b"\xff\xd8", ".jpg"), (b"%PDF", ".pdf"),
+                          (b"PK\x03\x04", ".xlsx")):  # fmt: skip
+        if payload.startswith(magic):
+            return suffix
+    return ".bin"
 
 
 def _buttons(params: dict[str, Any]) -> list[tuple[str, str]]:
@@ -135,7 +147,11 @@ class ConsoleChat:
     """One console user talking to the bot; ``say`` returns what the bot sent back."""
 
     def __init__(
-        self, config: Config, language: str = "id", flows: Mapping[str, FlowStep] | None = None
+        self,
+        config: Config,
+        language: str = "id",
+        flows: Mapping[str, FlowStep] | None = None,
+        force_language: bool = False,
     ) -> None:
         self.config = config
         self.user = {
@@ -151,6 +167,8 @@ class ConsoleChat:
         self._message_ids = itertools.count(1_000_000)
         request = ConsoleRequest(self.chat, config.console_files_dir, self._outbox.append)
         self.app: App = build_application(config, request=request, rate_limit=False, flows=flows)
+        if force_language:
+            self.app.bot_data[LANGUAGE_OVERRIDE] = language
 
     async def __aenter__(self) -> ConsoleChat:
         await self.app.initialize()

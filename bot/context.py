@@ -23,6 +23,8 @@ from bot.offload import CpuPool
 from db.session import SessionFactory, create_engine, session_factory
 
 SERVICES_KEY = "services"
+# bot_data key: a language that wins over every user's choice (``asnbot chat --lang`` only).
+LANGUAGE_OVERRIDE = "language_override"
 
 
 @dataclass

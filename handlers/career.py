@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from telegram import Update
+from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.career import charts, nip, profile
@@ -47,7 +47,8 @@ async def show_competencies(update: Update, context: BotContext) -> None:
         if report.jpm is not None and update.effective_chat is not None:
             chart = career_views.competency_chart(t, lang, report)
             png = await context.services.cpu.run(charts.draw, chart)  # off the event loop
-            await update.effective_chat.send_photo(png, caption=t(lang, "competency.chart"))
+            photo = InputFile(png, filename="kompetensi.png")
+            await update.effective_chat.send_photo(photo, caption=t(lang, "competency.chart"))
 
 
 async def show_training(update: Update, context: BotContext) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Chat, Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from bot.context import BotContext
+from bot.context import LANGUAGE_OVERRIDE, BotContext
 from bot.i18n import pick_language
 from bot.replies import Reply
 from handlers.common import send
@@ -31,7 +33,10 @@ async def gate(update: Update, context: BotContext) -> None:
         lang = pick_language(None, user.language_code, t.default)
         await send(update, Reply(t(lang, "fallback.edited")))
         raise ApplicationHandlerStop
-    context.user_info = await context.services.users.touch(user.id, user.language_code)
+    info = await context.services.users.touch(user.id, user.language_code)
+    if (override := context.bot_data.get(LANGUAGE_OVERRIDE)) is not None:
+        info = replace(info, language=override)
+    context.user_info = info
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -169,3 +169,19 @@ def test_link_code_issues_a_code_that_links_in_the_console(tmp_path: Path) -> No
     assert person.name in chat.stdout
     assert person.nip in chat.stdout.rsplit("NIP:", 1)[1]
     assert unknown.returncode == 2
+
+
+def test_console_identities_are_separate_and_lang_wins_for_the_run(tmp_path: Path) -> None:
+    person = demo.generate(360)[3]
+    linked = run(["chat", "--as", person.nip], tmp_path, stdin="/profil\n")
+    plain = run(["chat"], tmp_path, stdin="/profil\n")
+    admin_deletes = run(["chat", "--admin"], tmp_path, stdin="/hapus_data\n#1\n")
+    still = run(["chat", "--as", person.nip], tmp_path, stdin="/profil\n")
+    chosen = run(["chat"], tmp_path, stdin="/bahasa\n#1\n")  # Bahasa Indonesia, stored
+    english = run(["chat", "--lang", "en"], tmp_path, stdin="/bantuan\n")
+    assert person.nip in linked.stdout
+    assert "/daftar" in plain.stdout
+    assert "dihapus" in admin_deletes.stdout
+    assert person.nip in still.stdout
+    assert "Bahasa" in chosen.stdout
+    assert "Help" in english.stdout

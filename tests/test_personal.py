@@ -246,6 +246,7 @@ async def test_the_competency_chart_arrives_as_a_picture_in_the_console(config: 
     assert "Job Person Match" in text.text
     assert photo.file is not None
     assert photo.file.read_bytes().startswith(b"\x89PNG")
+    assert photo.file.suffix == ".png"
     assert "biru" in photo.text
 
 
