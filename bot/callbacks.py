@@ -40,5 +40,10 @@ HR_ANSWER_PATTERN = r"\Ahr:answer:([0-9]{1,9})\Z"
 HR_DRAFT = "hr:draft:{number}"
 HR_DRAFT_PATTERN = r"\Ahr:draft:([0-9]{1,9})\Z"
 
+UNLINK_CONFIRM = "unlink:confirm"
+UNLINK_PATTERN = r"\Aunlink:confirm\Z"
+CANCEL = "cancel:confirm"
+CANCEL_PATTERN = r"\Acancel:confirm\Z"
+
 DELETE_CONFIRM = "delete:confirm"
 DELETE_PATTERN = r"\Adelete:confirm\Z"

@@ -13,6 +13,7 @@ from bot.commands import names
 from bot.config import Config
 from bot.context import BotContext
 from bot.hr.questions import delete_drafts
+from bot.i18n import Translator
 from bot.replies import Button, Reply
 from handlers.common import PRIVATE, send
 from handlers.hr.admin import admin_filter
@@ -67,25 +68,59 @@ async def linking_echo(update: Update, context: BotContext, text: str) -> bool:
         return False
     t, lang = context.services.translate, context.lang
     linked = await context.services.links.linked_nip(update.effective_user.id)
-    if linked is None:
-        await send(update, Reply(t(lang, "link.use_daftar")))
-    else:
+    if linked is not None:
         await send(update, Reply(t(lang, "link.already_linked", nip=linked)))
+    elif nip.is_nip_shaped(digits) and context.user_info and context.user_info.consent_at:
+        # An NIP typed after agreeing to the notice: carry on as /daftar would.
+        dialog = Dialog(LINK_FLOW, "code", {"nip": digits})
+        await context.services.dialogs.save(update.effective_user.id, dialog)
+        await send(update, Reply(t(lang, "link.ask_code")))
+    else:
+        await send(update, Reply(t(lang, "link.use_daftar")))
     return True
 
 
-async def unlink(update: Update, context: BotContext) -> None:
-    assert update.effective_user is not None
-    ended = await context.services.links.unlink(update.effective_user.id)
+def _confirm(t: Translator, lang: str, text_key: str, button_key: str, data: str) -> Reply:
+    """A question with a confirm and a cancel button."""
+    buttons = (
+        Button(t(lang, button_key), data),
+        Button(t(lang, "button.cancel"), callbacks.CANCEL),
+    )
+    return Reply(t(lang, text_key), (buttons,))
+
+
+async def ask_unlink(update: Update, context: BotContext) -> None:
+    """/keluar: linked accounts are asked first (linking again needs a new code from HR)."""
+    t, lang = context.services.translate, context.lang
+    if context.user_info is None or context.user_info.employee_id is None:
+        await send(update, Reply(t(lang, "link.not_linked")))
+        return
+    reply = _confirm(t, lang, "link.unlink_ask", "link.unlink_button", callbacks.UNLINK_CONFIRM)
+    await send(update, reply)
+
+
+async def confirm_unlink(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    ended = await context.services.links.unlink(query.from_user.id)
     key = "link.unlinked" if ended else "link.not_linked"
     await send(update, Reply(context.services.translate(context.lang, key)))
+
+
+async def cancelled(update: Update, context: BotContext) -> None:
+    """The cancel button of a confirmation: nothing changes."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await send(update, Reply(context.services.translate(context.lang, "confirm.cancelled")))
 
 
 async def ask_delete(update: Update, context: BotContext) -> None:
     """/hapus_data: say what goes and what stays, and ask to confirm."""
     t, lang = context.services.translate, context.lang
-    button = Button(t(lang, "delete.confirm_button"), callbacks.DELETE_CONFIRM)
-    await send(update, Reply(t(lang, "delete.ask"), ((button,),)))
+    reply = _confirm(t, lang, "delete.ask", "delete.confirm_button", callbacks.DELETE_CONFIRM)
+    await send(update, reply)
 
 
 async def confirm_delete(update: Update, context: BotContext) -> None:
@@ -102,6 +137,9 @@ async def issue_code(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     t, lang = context.services.translate, context.lang
     target = nip.normalise("".join(context.args or []))
+    if not nip.is_nip_shaped(target):
+        await send(update, Reply(t(lang, "link.code_usage")))
+        return
     issued = await context.services.links.issue_code(target, update.effective_user.id)
     if issued is None:
         await send(update, Reply(t(lang, "link.code_unknown_nip")))
@@ -117,10 +155,12 @@ FLOWS = {LINK_FLOW: link_step}
 def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]
     for name, callback in (
         ("daftar", start_linking),
-        ("keluar", unlink),
+        ("keluar", ask_unlink),
         ("hapus_data", ask_delete),
     ):
         app.add_handler(CommandHandler(names(name), callback, filters=PRIVATE))
     only_admins = admin_filter(config) & PRIVATE
     app.add_handler(CommandHandler(names("kode_tautan"), issue_code, filters=only_admins))
     app.add_handler(CallbackQueryHandler(confirm_delete, pattern=callbacks.DELETE_PATTERN))
+    app.add_handler(CallbackQueryHandler(confirm_unlink, pattern=callbacks.UNLINK_PATTERN))
+    app.add_handler(CallbackQueryHandler(cancelled, pattern=callbacks.CANCEL_PATTERN))

@@ -157,7 +157,8 @@ async def test_unlink_and_delete_chat_data_keep_the_employee_record(
 
         await svc.users.touch(ASN, "id")
         await link_directly(svc.sessions, ASN, person.nip)
-        unlinked = await reply_to(fake_api, ASN, "/keluar")
+        ask_unlink = await reply_to(fake_api, ASN, "/keluar")
+        unlinked = await press(fake_api, ASN, ask_unlink, fake_api.buttons(ask_unlink)[0][1])
         await link_directly(svc.sessions, ASN, person.nip)
         await svc.ratings.rate(ASN, "kp-kgb", -1)
         ask = await reply_to(fake_api, ASN, "/hapus_data")
@@ -277,3 +278,39 @@ async def test_the_demo_cases_get_right_answers_in_the_console(config: Config) -
             raw = "\n".join(s.text for s in sent)
             assert present in raw, (index, command, raw)
             assert absent not in raw, (index, command, raw)
+
+
+async def test_confirmations_can_be_cancelled_and_an_nip_after_consent_continues_linking(
+    bot_config: Config, fake_api: FakeBotApi
+) -> None:
+    from bot.accounts.linking import link_directly
+
+    person, other = PEOPLE[12], PEOPLE[13]
+    async with running_bot(bot_config) as app:
+        svc = services(app)
+        await seed(svc.sessions, 40)
+        await svc.users.touch(ASN, "id")
+        await link_directly(svc.sessions, ASN, person.nip)
+        ask = await reply_to(fake_api, ASN, "/keluar")
+        kept = await press(fake_api, ASN, ask, fake_api.buttons(ask)[1][1])
+        ask_delete = await reply_to(fake_api, ASN, "/hapus_data")
+        kept_too = await press(fake_api, ASN, ask_delete, fake_api.buttons(ask_delete)[1][1])
+        still = await svc.links.linked_employee_id(ASN)
+        # Another account agrees to the notice and types its NIP without /daftar.
+        await svc.users.touch(ASN + 1, "id")
+        await svc.users.give_consent(ASN + 1)
+        asked = await reply_to(fake_api, ASN + 1, other.nip)
+        issued = await svc.links.issue_code(other.nip, ADMIN_ID)
+        assert issued is not None
+        linked = await reply_to(fake_api, ASN + 1, issued.code)
+        usage = await reply_to(fake_api, ADMIN_ID, "/kode_tautan")
+        malformed = await reply_to(fake_api, ADMIN_ID, "/kode_tautan 12345")
+    assert "kode baru dari BKD/BKPSDM" in ask.params["text"]
+    assert [label for label, _ in fake_api.buttons(ask)] == ["🔓 Ya, lepaskan tautan", "✖️ Batal"]
+    assert "Dibatalkan" in kept.params["text"]
+    assert "Dibatalkan" in kept_too.params["text"]
+    assert still is not None
+    assert "kode tautan" in asked.params["text"]
+    assert other.name in linked.params["text"]
+    assert "Cara pakai" in usage.params["text"]
+    assert "Cara pakai" in malformed.params["text"]
