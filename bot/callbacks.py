@@ -45,5 +45,8 @@ UNLINK_PATTERN = r"\Aunlink:confirm\Z"
 CANCEL = "cancel:confirm"
 CANCEL_PATTERN = r"\Acancel:confirm\Z"
 
+ADMIN_PROFILE = "admin:profile:{number}"
+ADMIN_PROFILE_PATTERN = r"\Aadmin:profile:([0-9]{1,9})\Z"
+
 DELETE_CONFIRM = "delete:confirm"
 DELETE_PATTERN = r"\Adelete:confirm\Z"

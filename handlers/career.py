@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from telegram import InputFile, Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import callbacks
 from bot.career import charts, nip, profile
 from bot.career import views as career_views
 from bot.commands import names
@@ -45,7 +46,7 @@ async def show_competencies(update: Update, context: BotContext) -> None:
         report = profile.competency_report(p)
         await send(update, career_views.competencies(t, lang, report))
         if report.jpm is not None and update.effective_chat is not None:
-            chart = career_views.competency_chart(t, lang, report)
+            chart = career_views.competency_chart(t, lang, report, p)
             png = await context.services.cpu.run(charts.draw, chart)  # off the event loop
             photo = InputFile(png, filename="kompetensi.png")
             await update.effective_chat.send_photo(photo, caption=t(lang, "competency.chart"))
@@ -70,12 +71,38 @@ async def employee_profile(update: Update, context: BotContext) -> None:
     """/profil_pegawai NIP (admins): a person's profile, NIP masked, the view audited."""
     assert update.effective_user is not None
     svc, t, lang = context.services, context.services.translate, context.lang
-    target = nip.normalise("".join(context.args or []))
-    found = await svc.profiles.for_admin(update.effective_user.id, target, _today(context))
+    text = " ".join(context.args or []).strip()
+    target = nip.normalise(text)
+    admin = update.effective_user.id
+    if not nip.is_nip_shaped(target):
+        if len(text) < 3:
+            await send(update, Reply(t(lang, "admin.profile_usage")))
+            return
+        matches = await svc.profiles.search(admin, text)
+        if len(matches) != 1:
+            await send(update, career_views.matches(t, lang, matches))
+            return
+        target = matches[0].nip
+    found = await svc.profiles.for_admin(admin, target, _today(context))
     if found is None:
         await send(update, Reply(t(lang, "link.code_unknown_nip")))
         return
     await send(update, career_views.profile(t, lang, found, _today(context), masked=True))
+
+
+async def employee_profile_button(update: Update, context: BotContext) -> None:
+    """A match of a name search (admins only; forged presses are ignored); audited."""
+    query = update.callback_query
+    assert query is not None
+    assert query.data is not None
+    await query.answer()
+    svc, t, lang = context.services, context.services.translate, context.lang
+    if not svc.is_admin(query.from_user.id):
+        return
+    number = int(query.data.rsplit(":", 1)[1])
+    found = await svc.profiles.for_admin(query.from_user.id, "", _today(context), number)
+    if found is not None:
+        await send(update, career_views.profile(t, lang, found, _today(context), masked=True))
 
 
 # Free questions about oneself ("kapan sy naik pangkat?") are answered by these.
@@ -92,3 +119,6 @@ def register(app: Application, config: Config) -> None:  # type: ignore[type-arg
         app.add_handler(CommandHandler(names(name), callback, filters=PRIVATE))
     only_admins = admin_filter(config) & PRIVATE
     app.add_handler(CommandHandler(names("profil_pegawai"), employee_profile, filters=only_admins))
+    app.add_handler(
+        CallbackQueryHandler(employee_profile_button, pattern=callbacks.ADMIN_PROFILE_PATTERN)
+    )

@@ -314,3 +314,32 @@ async def test_confirmations_can_be_cancelled_and_an_nip_after_consent_continues
     assert other.name in linked.params["text"]
     assert "Cara pakai" in usage.params["text"]
     assert "Cara pakai" in malformed.params["text"]
+
+
+async def test_an_admin_finds_an_employee_by_name_masked_and_audited(
+    bot_config: Config, fake_api: FakeBotApi
+) -> None:
+    person = PEOPLE[14]
+    family = person.name.split()[-1]
+    async with running_bot(bot_config) as app:
+        svc = services(app)
+        await seed(svc.sessions, 40)
+        listing = await reply_to(fake_api, ADMIN_ID, f"/profil_pegawai {family}")
+        data = next(d for label, d in fake_api.buttons(listing) if person.name[:40] in label)
+        view = await press(fake_api, ADMIN_ID, listing, data)
+        forged = len(fake_api.sent(ASN))
+        await fake_api.press(ASN, {"message_id": 1, "date": 0,
+                                   "chat": {"id": ASN, "type": "private"}}, data)  # fmt: skip
+        await fake_api.wait_for("answerCallbackQuery", count=2)
+        usage = await reply_to(fake_api, ADMIN_ID, "/profil_pegawai ab")
+        async with svc.sessions() as session:
+            actions = [a.action for a in (await session.scalars(select(AuditEntry))).all()]
+    same_family = [p for p in PEOPLE if p.name.split()[-1] == family]
+    assert len(fake_api.buttons(listing)) == min(len(same_family), 10)
+    assert person.nip not in listing.params["text"]
+    assert person.nip[-3:] in listing.params["text"]
+    assert person.name in view.params["text"]
+    assert person.nip not in view.params["text"]
+    assert len(fake_api.sent(ASN)) == forged
+    assert "Cara pakai" in usage.params["text"]
+    assert actions == ["admin_search_employee", "admin_view_profile"]

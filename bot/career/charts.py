@@ -15,15 +15,20 @@ class Radar:
     actual: list[float]
     required: list[float]
     legend: tuple[str, str]
+    title: str = ""
 
 
 def draw(chart: Radar) -> bytes:
     """The radar chart as PNG (CPU work: run it in the worker process)."""
-    return radar(chart.labels, chart.actual, chart.required, chart.legend)
+    return radar(chart.labels, chart.actual, chart.required, chart.legend, chart.title)
 
 
 def radar(
-    labels: list[str], actual: list[float], required: list[float], legend: tuple[str, str]
+    labels: list[str],
+    actual: list[float],
+    required: list[float],
+    legend: tuple[str, str],
+    title: str = "",
 ) -> bytes:
     """A radar chart of actual against required levels (1-5), as PNG."""
     import matplotlib  # here, not at the top: 40 MiB and a second of import for one command
@@ -43,6 +48,13 @@ def radar(
         axes.set_xticks(angles, [_wrap(label) for label in labels], fontsize=8)
         axes.set_ylim(0, 5)
         axes.set_yticks([1, 2, 3, 4, 5])
+        # Ring numbers halfway between two axes, where no data line runs.
+        axes.set_rlabel_position(  # type: ignore[attr-defined]
+            math.degrees(angles[1]) / 2 if len(angles) > 1 else 0
+        )
+        axes.tick_params(axis="y", labelsize=7, labelcolor="#555555")
+        if title:
+            figure.suptitle(title, fontsize=10, y=1.02)
         axes.legend(loc="upper right", bbox_to_anchor=(1.15, 1.12), fontsize=8)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", bbox_inches="tight")

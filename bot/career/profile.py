@@ -50,6 +50,16 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class Match:
+    """An employee found by name."""
+
+    employee_id: int
+    name: str
+    nip: str
+    position_name: str
+
+
+@dataclass(frozen=True)
 class CompetencyRow:
     code: str
     actual: int | None
@@ -227,15 +237,37 @@ class ProfileService:
             )
         return await self.load(employee_id, today) if employee_id is not None else None
 
-    async def for_admin(self, admin_id: int, nip: str, today: date) -> Profile | None:
-        """An employee's profile looked up by an admin; the view is written to the audit log."""
+    async def for_admin(
+        self, admin_id: int, nip: str, today: date, employee_id: int | None = None
+    ) -> Profile | None:
+        """An employee's profile looked up by an admin (by NIP, or by id from a search); the
+        view is written to the audit log."""
         async with self._sessions() as session, session.begin():
-            employee_id = await session.scalar(select(Employee.id).where(Employee.nip == nip))
+            if employee_id is None:
+                employee_id = await session.scalar(select(Employee.id).where(Employee.nip == nip))
+            elif await session.get(Employee, employee_id) is None:
+                employee_id = None
             if employee_id is None:
                 return None
             session.add(AuditEntry(actor_id=admin_id, action="admin_view_profile",
                                    employee_id=employee_id))  # fmt: skip
         return await self.load(employee_id, today)
+
+    async def search(self, admin_id: int, text: str, limit: int = 10) -> list[Match]:
+        """Employees whose name contains ``text`` (case-insensitive), for an admin; audited
+        with the number of matches (the search text itself is not stored)."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        async with self._sessions() as session, session.begin():
+            rows = await session.execute(
+                select(Employee.id, Employee.name, Employee.nip, Employee.position_name)
+                .where(Employee.name.ilike(pattern, escape="\\"))
+                .order_by(Employee.name, Employee.id)
+                .limit(limit)
+            )
+            found = [Match(*row) for row in rows]
+            session.add(AuditEntry(actor_id=admin_id, action="admin_search_employee",
+                                   detail=f"{len(found)} matches"))  # fmt: skip
+        return found
 
     async def load(self, employee_id: int, today: date) -> Profile | None:
         async with self._sessions() as session:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 from datetime import date
 
+from bot import callbacks
 from bot.career import catalog, charts
 from bot.career import nip as nip_module
 from bot.career.eligibility import Finding
-from bot.career.profile import Career, CompetencyReport, Profile, TrainingAdvice
+from bot.career.profile import Career, CompetencyReport, Match, Profile, TrainingAdvice
 from bot.i18n import Translator
-from bot.replies import Html, Reply, join
+from bot.replies import Button, Html, Reply, escape, html_to_text, join
 
 
 def _finding_line(t: Translator, lang: str, finding: Finding) -> str:
@@ -44,6 +45,20 @@ LEVEL_KEYS = (
     "pemula", "terampil", "mahir", "penyelia", "ahli_pertama", "ahli_muda", "ahli_madya",
     "ahli_utama",
 )  # fmt: skip
+
+
+def matches(t: Translator, lang: str, found: list[Match]) -> Reply:
+    """Employees found by name, NIPs masked, a button to open each."""
+    if not found:
+        return Reply(t(lang, "admin.profile_none"))
+    lines: list[str] = [t(lang, "admin.profile_matches", count=len(found))]
+    lines += [f"• {escape(m.name)} — {nip_module.mask(m.nip)} — {escape(m.position_name)}"
+              for m in found]  # fmt: skip
+    buttons = tuple(
+        (Button(f"👤 {m.name[:40]}", callbacks.ADMIN_PROFILE.format(number=m.employee_id)),)
+        for m in found
+    )
+    return Reply("\n".join(lines), buttons)
 
 
 def not_linked(t: Translator, lang: str) -> Reply:
@@ -107,14 +122,23 @@ def competencies(t: Translator, lang: str, report: CompetencyReport) -> Reply:
     return Reply("\n".join(lines))
 
 
-def competency_chart(t: Translator, lang: str, report: CompetencyReport) -> charts.Radar:
-    """What the radar chart of actual against required levels shows (drawn by charts.draw)."""
+def competency_chart(
+    t: Translator, lang: str, report: CompetencyReport, p: Profile | None = None
+) -> charts.Radar:
+    """What the radar chart of actual against required levels shows (drawn by charts.draw),
+    titled with the person, the position and the date of the assessment."""
     names = {c.code: (c.name_en if lang == "en" else c.name_id) for c in catalog.competencies()}
+    title = ""
+    if p is not None and report.assessed_on is not None:
+        when = t.date(report.assessed_on, lang)
+        title = html_to_text(t(lang, "competency.chart_title", name=p.name,
+                               position=p.position_name, date=when))  # fmt: skip
     return charts.Radar(
         [names[r.code] for r in report.rows],
         [float(r.actual or 0) for r in report.rows],
         [float(r.required) for r in report.rows],
         (t(lang, "competency.actual"), t(lang, "competency.required")),
+        title,
     )
 
 
