@@ -178,6 +178,12 @@ def import_(ctx: click.Context, /, kind: str, file: Path, report: Path | None) -
         sys.exit(1)
     click.echo(f"{file.name} imported ({applied.encoding}): {applied.inserted} new, "
                f"{applied.updated} updated")  # fmt: skip
+    for note in applied.warnings[:50]:
+        click.echo(f"  {note.severity}: row {note.row}, column {note.column}, "
+                   f"value {shorten(note.value)!r}: {note.reason}")  # fmt: skip
+    if applied.warnings and report is not None:
+        report.write_bytes(checking.report_csv(list(applied.warnings)))
+        click.echo(f"report: {report}")
 
 
 @cli.group()

@@ -238,3 +238,65 @@ def test_the_cli_says_why_a_file_is_unreadable_in_one_line(tmp_path: Path) -> No
 def test_decode_reports_binary_as_not_text() -> None:
     with pytest.raises(FileProblem):
         decode(b"\x00\x01\x02" * 100)
+
+
+CROSS_HEADER = [*HEADER, "TMT CPNS", "Tanggal Lahir"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "reason", "severity"),
+    [
+        # The rank date before the CPNS date.
+        ({8: "2011-01-01", 11: "2012-03-01"}, "grade_tmt", "before the CPNS date", "error"),
+        # A birth date column that contradicts the NIP.
+        ({12: "1988-05-15"}, "birth_date", "differs from the NIP", "error"),
+        # A JF level with a grade outside its range (Ahli Muda is III/c-III/d).
+        ({7: "IV/a"}, "grade", "outside the range", "error"),
+        # A PPPK with a PNS rank.
+        ({2: "PPPK", 7: "III/c"}, "grade", "a PPPK has a golongan", "error"),
+        # A pelaksana above the education cap: only a warning, the row is kept.
+        ({5: "Pelaksana", 6: "", 7: "III/d", 10: "SMA"}, "grade", "highest regular rank",
+         "warning"),
+        # A unit named as exports name it: matched and reported.
+        ({3: "Badan Kepegawaian Daerah Prov. Jambi"}, "unit", "-> PROV-BKD", "note"),
+    ],
+)  # fmt: skip
+def test_fields_that_belong_together_are_checked_together(
+    changes: dict[int, str], column: str, reason: str, severity: str
+) -> None:
+    row = [*ROW, "2012-03-01", "1988-05-14"]
+    for index, value in changes.items():
+        row[index] = value
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([CROSS_HEADER, row])
+    parsed = _parse(buffer.getvalue().encode())
+    found = [*parsed.errors, *parsed.warnings]
+    assert [(e.column, e.severity) for e in found] == [(column, severity)], found
+    assert reason in found[0].reason
+    assert (len(parsed.rows) == 1) is (severity != "error")
+
+
+def test_a_unit_name_matching_nothing_or_two_units_stays_an_error() -> None:
+    from bot.hr.unit_names import match_unit
+
+    assert match_unit("Dinas Pendidkan Provinsi Jambi") == ("PROV-DISDIK", True)
+    assert match_unit("Dinas Pendidikan") == (None, False)
+    assert match_unit("Dinas Antah Berantah") == (None, False)
+    assert match_unit("prov-bkd") == ("PROV-BKD", False)
+
+
+async def test_warnings_are_imported_and_reported_in_telegram(
+    make_config: Callable[..., Config], fake_api: FakeBotApi
+) -> None:
+    config = for_mode(make_config(fake_api), "polling")
+    row = [*ROW[:3], "Badan Kepegawaian Daerah Prov. Jambi", *ROW[4:]]
+    async with running_bot(config) as app:
+        await fake_api.send_document(ADMIN_ID, _csv([row]).encode(), "pegawai.csv")
+        report = (await fake_api.wait_for("sendDocument", ADMIN_ID))[-1]
+        done = (await fake_api.wait_for("sendMessage", ADMIN_ID))[-1]
+        async with services(app).sessions() as session:
+            count = await session.scalar(select(func.count()).select_from(Employee))
+    assert "diimpor" in done.params["text"]
+    assert "PROV-BKD" in done.params["text"]
+    assert b"note" in report.files["document"]
+    assert count == 1

@@ -155,7 +155,7 @@ def _employee(rng: random.Random, tier: str, unit_code: str, index: int) -> Demo
         position_type=tier,
         functional_level=level,
         grade=grade,
-        grade_tmt=min(grade_tmt, REFERENCE) if not pppk else start,
+        grade_tmt=min(max(grade_tmt, start), REFERENCE) if not pppk else start,
         position_tmt=max(position_tmt, start),
         cpns_tmt=None if pppk else start,
         education=education,

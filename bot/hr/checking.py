@@ -16,7 +16,9 @@ from typing import Any
 from bot.career import catalog, nip
 from bot.career.ranks import PNS_GRADES
 from bot.config import CONTENT_DIR
+from bot.hr import crosscheck
 from bot.hr.spreadsheets import FileProblem, Table, csv_bytes, read_table
+from bot.hr.unit_names import match_unit
 from db.models import Employee
 
 PPPK_GRADES = (
@@ -62,6 +64,7 @@ class RowError:
     column: str
     value: str
     reason: str
+    severity: str = "error"  # or "warning": reported, the row is kept
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Parsed:
     kind: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     encoding: str = ""
     problem: tuple[str, dict[str, object]] | None = None
 
@@ -145,6 +149,8 @@ def _check_rows(
         errors: list[RowError] = []
         row = check(cells, number, today, errors)
         _duplicates(kind, row, number, seen, errors)
+        result.warnings.extend(e for e in errors if e.severity != "error")
+        errors = [e for e in errors if e.severity == "error"]
         result.errors.extend(errors)
         if not errors:
             result.rows.append({**row, "_row": number})
@@ -229,7 +235,13 @@ def _employee(
         errors.append(RowError(number, "name", name, "a name of 2 characters or more is needed"))
     for column in ("name", "position_name"):
         _free_text(_text(cells.get(column)), column, number, errors)
-    unit = _checked(cells, "unit", _unit, "unknown unit (see content/units.toml)", number, errors)
+    unit_text = _text(cells.get("unit"))
+    unit, approximate = match_unit(unit_text)
+    if unit is None:
+        errors.append(RowError(number, "unit", unit_text, "unknown unit (see content/units.toml)"))
+    elif approximate:
+        errors.append(RowError(number, "unit", unit_text, f"matched {unit_text!r} -> {unit}",
+                               "note"))  # fmt: skip
     position_type = _checked(
         cells, "position_type", lambda text: POSITION_TYPES.get(text.lower()), BAD_POSITION,
         number, errors,
@@ -239,14 +251,10 @@ def _employee(
         value = _text(cells.get("functional_level"))
         errors.append(RowError(number, "functional_level", value, BAD_LEVEL))
     allowed = "I to XVII" if kind == "PPPK" else "I/a to IV/e"
-    grade = _checked(
-        cells,
-        "grade",
-        lambda text: _grade(text, kind),
-        f"not a golongan {allowed}",
-        number,
-        errors,
-    )
+    pns_rank = kind == "PPPK" and _grade(_text(cells.get("grade")), "PNS") is not None
+    reason = "a PPPK has a golongan I to XVII, not a PNS rank" if pns_rank else (
+        f"not a golongan {allowed}")  # fmt: skip
+    grade = _checked(cells, "grade", lambda text: _grade(text, kind), reason, number, errors)
     education = _checked(
         cells, "education", lambda text: EDUCATION.get(text.lower().replace(" ", "")),
         "use SD, SMP, SMA, D1-D4, S1, S2 or S3", number, errors,
@@ -262,7 +270,7 @@ def _employee(
         if moment is not None and moment > today:
             errors.append(RowError(number, column, moment.isoformat(), "lies in the future"))
     ratings, hours = _yearly(cells, number, errors)
-    return {
+    row = {
         "nip": raw_nip, "name": name, "employment_type": kind,
         "gender": info.gender if info else "", "birth_date": info.birth_date if info else None,
         "unit_code": unit, "position_name": _text(cells.get("position_name")),
@@ -273,6 +281,10 @@ def _employee(
         "education": education, "contract_end": contract_end, "ratings": ratings,
         "hours": hours,
     }  # fmt: skip
+    if not any(e.severity == "error" for e in errors):
+        stated = _date(cells.get("birth_date"), "birth_date", number, errors, required=False)
+        errors.extend(crosscheck.employee(row, number, stated))
+    return row
 
 
 def _free_text(text: str, column: str, number: int, errors: list[RowError]) -> None:
@@ -332,19 +344,6 @@ def _grade(text: str, kind: str) -> str | None:
     return grade if grade in PNS_GRADES else None
 
 
-@cache
-def _units() -> dict[str, str]:
-    found = {}
-    for unit in catalog.units():
-        found[unit.code.lower()] = unit.code
-        found[unit.name.lower()] = unit.code
-    return found
-
-
-def _unit(text: str) -> str | None:
-    return _units().get(text.lower())
-
-
 def _nip_cell(cells: dict[str, Any], number: int, errors: list[RowError]) -> str:
     """The NIP of a competency or training row (its structure was checked on import)."""
     raw_nip = nip.normalise(_text(cells.get("nip")))
@@ -396,6 +395,7 @@ def _training(
 
 
 def report_csv(errors: list[RowError]) -> bytes:
-    """The problems as a CSV an HR officer can open next to their file (formula-safe)."""
-    rows: list[list[object]] = [[e.row, e.column, e.value, e.reason] for e in errors]
-    return csv_bytes(["row", "column", "value", "reason"], rows)
+    """The problems (and warnings, notes) as a CSV an HR officer can open next to their file
+    (formula-safe)."""
+    rows: list[list[object]] = [[e.row, e.column, e.value, e.reason, e.severity] for e in errors]
+    return csv_bytes(["row", "column", "value", "reason", "kind"], rows)

@@ -6,7 +6,7 @@ in one short transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.career import catalog
@@ -24,6 +24,7 @@ class Applied:
     errors: tuple[RowError, ...] = ()
     encoding: str = ""
     problem: tuple[str, dict[str, object]] | None = None  # the file could not be read at all
+    warnings: tuple[RowError, ...] = ()  # rows kept, but worth a look (and fuzzy unit matches)
 
 
 async def apply(sessions: SessionFactory, parsed: Parsed, actor: int | None) -> Applied:
@@ -38,7 +39,7 @@ async def apply(sessions: SessionFactory, parsed: Parsed, actor: int | None) -> 
         await staging.finish(sessions, run_id, "failed")
         raise
     await staging.finish(sessions, run_id, "rejected" if result.errors else "applied")
-    return result
+    return replace(result, warnings=tuple(parsed.warnings))
 
 
 async def _stage(sessions: SessionFactory, parsed: Parsed, run_id: int) -> None:

@@ -29,8 +29,13 @@ def problem_line(error: RowError) -> str:
 def result(t: Translator, lang: str, name: str, kind: str, applied: Applied) -> Reply:
     """Imported (with the encoding it was read in), or rejected with the first problems."""
     if not applied.errors:
-        return Reply(t(lang, "import.done", file=name, kind=kind, new=applied.inserted,
-                       updated=applied.updated, encoding=applied.encoding))  # fmt: skip
+        done = t(lang, "import.done", file=name, kind=kind, new=applied.inserted,
+                 updated=applied.updated, encoding=applied.encoding)  # fmt: skip
+        if applied.warnings:
+            lines = "\n".join(problem_line(e) for e in applied.warnings[:MAX_LISTED])
+            notes = t(lang, "import.warnings", count=len(applied.warnings), rows=lines)
+            return Reply(f"{done}\n\n{notes}")
+        return Reply(done)
     lines = "\n".join(problem_line(e) for e in applied.errors[:MAX_LISTED])
     more = len(applied.errors) - MAX_LISTED
     if more > 0:

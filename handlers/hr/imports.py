@@ -53,10 +53,10 @@ async def import_document(update: Update, context: BotContext) -> None:
         await send(update, hr_views.unreadable(t, lang, name, key, values))
         return
     applied = await apply(svc.sessions, parsed, update.effective_user.id)
-    if applied.errors:
+    if applied.errors or applied.warnings:
         # The report goes first: it holds every problem, whatever happens to the message.
         assert update.effective_chat is not None
-        report = checking.report_csv(list(applied.errors))
+        report = checking.report_csv([*applied.errors, *applied.warnings])
         await update.effective_chat.send_document(report, filename=f"laporan-{name}.csv")
     await send(update, hr_views.result(t, lang, name, kind, applied))
 
