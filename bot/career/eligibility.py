@@ -5,21 +5,23 @@ and a confidence mark, so views can render them and tests can check them without
 
 Where each figure comes from (the brief, ../shared/domain/asn_rules.md, section in brackets):
 
-| figure | rule | source |
-|---|---|---|
-| 4 years in rank, SKP at least Baik in the last 2 years | KP reguler and pilihan [2] | PP 99/2000 jo PP 12/2002 |
-| TMT on the 1st of any month; next period = 1st of next month | monthly periods since 1 Oct 2025 [2] | PerBKN 4/2025 |
-| highest regular rank by education (EDUCATION_CAP) | pelaksana cap [2] | PP 99/2000 Pasal 7 jo PP 12/2002 |
-| AK coefficient a year, predicate shares, points per rank/level | AK konversi [3c] | PermenPANRB 1/2023; PerBKN 3/2023 |
-| AK counted from 1 Jan 2023 and only in the JF level | AK konversi, PAK integrasi [3c] | PermenPANRB 1/2023; SE MenPANRB 8/2023 |
-| BUP 58 / 60 / 65 | retirement age [4] | PP 11/2017 Pasal 239 |
-| PPPK: no KP, contract instead of BUP | PPPK [2, 19] | PP 49/2018 |
-| pengawas: D-III, 4 years; administrator: S1/D-IV, 3 years | JA requirements [3a] | PP 11/2017 Pasal 54 jo PP 17/2020 |
-| JPT pratama: S1, age 56, 5 years, administrator/ahli madya 2 years | JPT [3b] | PP 11/2017 Pasal 107 jo PP 17/2020 |
-| mutasi after 2 and within 5 years in a post | rotation interval [1] | PP 11/2017 Pasal 190 ayat (3) |
-| 10 years before moving agency on one's own request | 10-year rule [1] | PermenPANRB 27/2021 Pasal 52; 6/2024 Pasal 59 |
-| JPT not replaced within 2 years | JPT protection [1] | UU 5/2014 Pasal 116 jo UU 20/2023 |
-| no replacements around regional elections | election bans [1] | UU 10/2016 Pasal 71(2), 162(3) |
+- 4 years in rank, SKP at least Baik in the last 2 years [2]: PP 99/2000 jo PP 12/2002
+- TMT on the 1st of any month, the next period the 1st of next month [2]: PerBKN 4/2025
+- the highest regular rank by education, EDUCATION_CAP [2]: PP 99/2000 Pasal 7 jo PP 12/2002
+- AK coefficients, predicate shares, points per rank and level [3c]: PermenPANRB 1/2023,
+  PerBKN 3/2023; AK counted from 1 Jan 2023 and only in the JF level, older points by PAK
+  integrasi: SE MenPANRB 8/2023
+- BUP 58, 60 or 65 [4]: PP 11/2017 Pasal 239
+- PPPK: no KP, a work agreement instead of a BUP [2, 19]: PP 49/2018
+- pengawas D-III and 4 years, administrator S1/D-IV and 3 years [3a]: PP 11/2017 Pasal 54 jo
+  PP 17/2020
+- JPT pratama S1, at most 56, 5 years, administrator or ahli madya for 2 years [3b]:
+  PP 11/2017 Pasal 107 jo PP 17/2020
+- a mutasi after 2 and within 5 years in a post [1]: PP 11/2017 Pasal 190 ayat (3)
+- 10 years before moving agency on one's own request [1]: PermenPANRB 27/2021 Pasal 52,
+  PermenPANRB 6/2024 Pasal 59
+- a JPT not replaced within 2 years [1]: UU 5/2014 Pasal 116 jo UU 20/2023
+- no replacements around regional elections [1]: UU 10/2016 Pasal 71 (2) and 162 (3)
 """
 
 from __future__ import annotations
