@@ -148,7 +148,6 @@ def link_code(ctx: click.Context, nip: str) -> None:
 def import_(ctx: click.Context, /, kind: str, file: Path, report: Path | None) -> None:
     """Import a CSV or XLSX file: every row is checked first; one bad row rejects the file."""
     from bot.hr import checking
-    from bot.hr.views import shorten
     from bot.maintenance import import_file
 
     content = file.read_bytes()
@@ -166,10 +165,7 @@ def import_(ctx: click.Context, /, kind: str, file: Path, report: Path | None) -
     if applied.errors:
         click.echo(f"{file.name} rejected, nothing was written: {len(applied.errors)} problem(s)")
         for error in applied.errors[:50]:
-            value = shorten(error.value)
-            click.echo(
-                f"  row {error.row}, column {error.column}, value {value!r}: {error.reason}"
-            )
+            click.echo(f"  {_problem(error)}")
         if len(applied.errors) > 50:
             click.echo(f"  ... and {len(applied.errors) - 50} more")
         if report is not None:
@@ -179,11 +175,18 @@ def import_(ctx: click.Context, /, kind: str, file: Path, report: Path | None) -
     click.echo(f"{file.name} imported ({applied.encoding}): {applied.inserted} new, "
                f"{applied.updated} updated")  # fmt: skip
     for note in applied.warnings[:50]:
-        click.echo(f"  {note.severity}: row {note.row}, column {note.column}, "
-                   f"value {shorten(note.value)!r}: {note.reason}")  # fmt: skip
+        click.echo(f"  {note.severity}: {_problem(note)}")
     if applied.warnings and report is not None:
         report.write_bytes(checking.report_csv(list(applied.warnings)))
         click.echo(f"report: {report}")
+
+
+def _problem(error: Any) -> str:
+    """A row problem as the CLI prints it (a RowError; values shortened, the report has all)."""
+    from bot.hr.views import shorten
+
+    value = shorten(error.value)
+    return f"row {error.row}, column {error.column}, value {value!r}: {error.reason}"
 
 
 @cli.group()

@@ -65,8 +65,9 @@ async def import_file(
 ) -> Applied:
     """Check a spreadsheet and, when every row is valid, apply it (all rows or none)."""
     today = datetime.now(config.timezone).date()
-    limits = checking.Limits(config.imports.max_file_mb * 1_000_000, config.imports.max_rows)
-    parsed = checking.parse(content, filename, kind, today, progress, limits)
+    parsed = checking.parse(
+        content, filename, kind, today, progress, checking.Limits.of(config.imports)
+    )
     async with _migrated(config) as engine:
         return await apply(session_factory(engine), parsed, None)
 

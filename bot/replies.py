@@ -50,8 +50,7 @@ def html_to_text(value: str) -> str:
 def visible_length(text: str) -> int:
     """How long Telegram counts an HTML text: tags dropped, entities as one character, in
     UTF-16 code units (an emoji outside the basic plane counts twice)."""
-    plain = html.unescape(_TAG.sub("", text))
-    return len(plain.encode("utf-16-le")) // 2
+    return len(html_to_text(text).encode("utf-16-le")) // 2
 
 
 def split_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[Reply]:
@@ -78,7 +77,7 @@ def split_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[Reply]:
 
 
 def _plain_pieces(line: str, limit: int) -> list[str]:
-    plain = html.unescape(_TAG.sub("", line))
+    plain = html_to_text(line)
     size = limit - 16  # room for escaping to stay under the limit once re-counted
     return [escape(plain[i : i + size]) for i in range(0, len(plain), size)]
 

@@ -67,10 +67,13 @@ async def linking_echo(update: Update, context: BotContext, text: str) -> bool:
     if not (nip.is_nip_shaped(digits) or looks_like_code(text)):
         return False
     t, lang = context.services.translate, context.lang
-    linked = await context.services.links.linked_nip(update.effective_user.id)
+    info = context.user_info
+    linked = None
+    if info is not None and info.employee_id is not None:  # the gate read the link already
+        linked = await context.services.links.linked_nip(update.effective_user.id)
     if linked is not None:
         await send(update, Reply(t(lang, "link.already_linked", nip=linked)))
-    elif nip.is_nip_shaped(digits) and context.user_info and context.user_info.consent_at:
+    elif nip.is_nip_shaped(digits) and info is not None and info.consent_at is not None:
         # An NIP typed after agreeing to the notice: carry on as /daftar would.
         dialog = Dialog(LINK_FLOW, "code", {"nip": digits})
         await context.services.dialogs.save(update.effective_user.id, dialog)

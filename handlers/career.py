@@ -25,8 +25,10 @@ def _today(context: BotContext) -> date:
 
 async def _own_profile(update: Update, context: BotContext) -> profile.Profile | None:
     """The caller's profile, or a "link your account first" reply and None."""
-    assert update.effective_user is not None
-    found = await context.services.profiles.for_user(update.effective_user.id, _today(context))
+    info = context.user_info  # the gate read the link already
+    found = None
+    if info is not None and info.employee_id is not None:
+        found = await context.services.profiles.load(info.employee_id, _today(context))
     if found is None:
         await send(update, career_views.not_linked(context.services.translate, context.lang))
     return found

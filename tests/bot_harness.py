@@ -85,3 +85,11 @@ async def press(api: FakeBotApi, user_id: int, call: Call, data: str, within: fl
     await api.press(user_id, message, data)
     calls = await api.wait_for("sendMessage", user_id, before + 1, within)
     return calls[before]
+
+
+async def admin_answers(api: FakeBotApi, admin: int, number: int, answer: str) -> Call:
+    """An admin lists the queue, presses "answer" on question ``number`` and writes ``answer``;
+    the bot's confirmation to the admin."""
+    listing = await reply_to(api, admin, "/pertanyaan")
+    await press(api, admin, listing, f"hr:answer:{number}")
+    return await reply_to(api, admin, answer)

@@ -77,6 +77,14 @@ async def services(config: Config) -> AsyncIterator[Services]:
 
 
 @pytest.fixture
+def bot_config(make_config: Callable[..., Config], fake_api: FakeBotApi) -> Config:
+    """The bot on the fake Bot API, long polling (test modules may override it)."""
+    from tests.bot_harness import for_mode
+
+    return for_mode(make_config(fake_api), "polling")
+
+
+@pytest.fixture
 async def fake_api() -> AsyncIterator[FakeBotApi]:
     api = FakeBotApi()
     await api.start()

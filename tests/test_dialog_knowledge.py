@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,16 +10,11 @@ from sqlalchemy import select
 from bot import jobs
 from bot.config import Config
 from db.models import AnswerRating, HrQuestion
-from tests.bot_harness import for_mode, press, reply_to, running_bot, services
+from tests.bot_harness import admin_answers, press, reply_to, running_bot, services
 from tests.conftest import ADMIN_ID
 from tests.fake_bot_api import FakeBotApi
 
 ASKER = 3001
-
-
-@pytest.fixture
-def bot_config(make_config: Callable[..., Config], fake_api: FakeBotApi) -> Config:
-    return for_mode(make_config(fake_api), "polling")
 
 
 async def test_a_rule_question_gets_the_rule_its_basis_and_rating_buttons(
@@ -121,9 +115,7 @@ async def test_an_answer_that_meets_an_outage_is_retried_by_the_sweep(
         await svc.users.touch(ASKER, "id")
         number = await svc.hr_queue.add(ASKER, "Bagaimana cuti di luar tanggungan?", "id")
         fake_api.unreachable.add(ASKER)
-        listing = await reply_to(fake_api, ADMIN_ID, "/pertanyaan")
-        await press(fake_api, ADMIN_ID, listing, f"hr:answer:{number}")
-        failed = await reply_to(fake_api, ADMIN_ID, "Diatur PP 11/2017.")
+        failed = await admin_answers(fake_api, ADMIN_ID, number, "Diatur PP 11/2017.")
         fake_api.unreachable.clear()
         context = type("Ctx", (), {"services": svc, "bot": app.bot})()
         await jobs.sweep_job(context)
@@ -141,9 +133,7 @@ async def test_an_answer_to_a_blocked_asker_is_reported_and_not_retried(
         await svc.users.touch(ASKER, "id")
         number = await svc.hr_queue.add(ASKER, "Bagaimana cuti di luar tanggungan?", "id")
         fake_api.blocked.add(ASKER)
-        listing = await reply_to(fake_api, ADMIN_ID, "/pertanyaan")
-        await press(fake_api, ADMIN_ID, listing, f"hr:answer:{number}")
-        failed = await reply_to(fake_api, ADMIN_ID, "Diatur PP 11/2017.")
+        failed = await admin_answers(fake_api, ADMIN_ID, number, "Diatur PP 11/2017.")
         pending = await svc.hr_queue.undelivered()
     assert "tidak bisa dikirim" in failed.params["text"]
     assert "akan mencoba lagi" not in failed.params["text"]

@@ -36,15 +36,7 @@ PLACEHOLDER_VALUES = {
     ),
     "report.category": ("memenuhi", "masih_memenuhi", "kurang"),
     "post": POSITION_KEYS,
-    "advice.position_type": (
-        "pelaksana",
-        "fungsional",
-        "pengawas",
-        "administrator",
-        "jpt_pratama",
-        "jpt_madya",
-        "jpt_utama",
-    ),
+    "advice.position_type": POSITION_KEYS,
 }
 
 

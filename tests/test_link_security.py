@@ -7,9 +7,7 @@ they arrive in one batch and are handled concurrently.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 
-import pytest
 from sqlalchemy import select
 
 from bot.accounts.dialogs import Dialog
@@ -19,7 +17,7 @@ from bot.config import Config
 from bot.context import Services
 from bot.maintenance import seed
 from db.models import DialogState, LinkCode, TelegramLink
-from tests.bot_harness import for_mode, reply_to, running_bot, services
+from tests.bot_harness import reply_to, running_bot, services
 from tests.conftest import ADMIN_ID
 from tests.fake_bot_api import FakeBotApi
 
@@ -28,11 +26,6 @@ FIRST = 6001
 LINKED = "tertaut sebagai"
 INVALID = "tidak cocok"
 LIMITED = "Terlalu banyak percobaan"
-
-
-@pytest.fixture
-def bot_config(make_config: Callable[..., Config], fake_api: FakeBotApi) -> Config:
-    return for_mode(make_config(fake_api), "polling")
 
 
 async def _at_code_step(svc: Services, users: range, nip: str) -> None:

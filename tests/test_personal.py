@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from bot.context import Services
 from bot.maintenance import seed
 from db.base import utcnow
 from db.models import AuditEntry, Employee, LinkCode, TelegramLink, User
-from tests.bot_harness import for_mode, press, reply_to, running_bot, services
+from tests.bot_harness import press, reply_to, running_bot, services
 from tests.conftest import ADMIN_ID
 from tests.fake_bot_api import FakeBotApi
 
@@ -82,11 +81,6 @@ async def test_a_new_link_ends_the_old_one(services: Services) -> None:
     async with services.sessions() as session:
         links = (await session.scalars(select(TelegramLink))).all()
     assert [link.user_id for link in links] == [ASN + 1]
-
-
-@pytest.fixture
-def bot_config(make_config: Callable[..., Config], fake_api: FakeBotApi) -> Config:
-    return for_mode(make_config(fake_api), "polling")
 
 
 async def test_linking_in_telegram_then_personal_commands(
@@ -295,7 +289,7 @@ async def test_confirmations_can_be_cancelled_and_an_nip_after_consent_continues
         kept = await press(fake_api, ASN, ask, fake_api.buttons(ask)[1][1])
         ask_delete = await reply_to(fake_api, ASN, "/hapus_data")
         kept_too = await press(fake_api, ASN, ask_delete, fake_api.buttons(ask_delete)[1][1])
-        still = await svc.links.linked_employee_id(ASN)
+        still = await svc.links.linked_nip(ASN)
         # Another account agrees to the notice and types its NIP without /daftar.
         await svc.users.touch(ASN + 1, "id")
         await svc.users.give_consent(ASN + 1)

@@ -26,7 +26,7 @@ from bot.maintenance import seed
 from bot.replies import MESSAGE_LIMIT, Reply, split_reply, visible_length
 from db.models import Employee, HrQuestion
 from handlers.common import send
-from tests.bot_harness import for_mode, press, reply_to, running_bot, services
+from tests.bot_harness import admin_answers, for_mode, press, reply_to, running_bot, services
 from tests.conftest import ADMIN_ID
 from tests.fake_bot_api import FakeBotApi, _parsed_text
 
@@ -89,9 +89,7 @@ async def test_a_long_answer_to_a_long_question_arrives_whole(
         svc = services(app)
         await svc.users.touch(ASKER, "id")
         number = await svc.hr_queue.add(ASKER, question, "id")
-        listing = await reply_to(fake_api, ADMIN_ID, "/pertanyaan")
-        await press(fake_api, ADMIN_ID, listing, f"hr:answer:{number}")
-        done = await reply_to(fake_api, ADMIN_ID, answer)
+        done = await admin_answers(fake_api, ADMIN_ID, number, answer)
         parts = await fake_api.wait_for("sendMessage", ASKER, 2)
         pending = await svc.hr_queue.undelivered()
     received = "\n".join(_parsed_text(c.params["text"]) for c in parts)
@@ -241,9 +239,7 @@ async def test_deleting_chat_data_deletes_drafts_made_from_ones_questions(
         svc = services(app)
         await svc.users.touch(ASKER, "id")
         number = await svc.hr_queue.add(ASKER, "Rahasia kecil saya soal mutasi istri", "id")
-        listing = await reply_to(fake_api, ADMIN_ID, "/pertanyaan")
-        await press(fake_api, ADMIN_ID, listing, f"hr:answer:{number}")
-        done = await reply_to(fake_api, ADMIN_ID, "Bisa, ajukan ke BKPSDM.")
+        done = await admin_answers(fake_api, ADMIN_ID, number, "Bisa, ajukan ke BKPSDM.")
         await press(fake_api, ADMIN_ID, done, f"hr:draft:{number}")
         draft = bot_config.drafts_dir / f"pertanyaan-{number}.toml"
         existed = draft.exists()

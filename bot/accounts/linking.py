@@ -219,12 +219,6 @@ class LinkService:
             )
             return bool(repo.rowcount(result))
 
-    async def linked_employee_id(self, user_id: int) -> int | None:
-        async with self._sessions() as session:
-            return await session.scalar(
-                select(TelegramLink.employee_id).where(TelegramLink.user_id == user_id)
-            )
-
     async def linked_nip(self, user_id: int) -> str | None:
         """The NIP this account is linked to, if any."""
         async with self._sessions() as session:

@@ -51,7 +51,7 @@ class UserService:
             if row is None:
                 lang = pick_language(None, telegram_language, self._default)
                 values = {"id": user_id, "language": lang, "last_seen_at": now}
-                await insert_ignore(session, User, values | {"created_at": now, "updated_at": now})
+                await insert_ignore(session, User, values)
                 await session.commit()
                 return UserInfo(user_id, lang, None, True, None)
             if row.last_seen_at <= now - SEEN_EVERY or row.is_blocked:

@@ -19,7 +19,6 @@ from db.models import (
     DevelopmentHours,
     Employee,
     PerformanceRating,
-    TelegramLink,
     Unit,
 )
 from db.session import SessionFactory
@@ -228,14 +227,6 @@ def career(profile: Profile, today: date) -> Career:
 class ProfileService:
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
-
-    async def for_user(self, user_id: int, today: date) -> Profile | None:
-        """The profile of the employee linked to this account, if any."""
-        async with self._sessions() as session:
-            employee_id = await session.scalar(
-                select(TelegramLink.employee_id).where(TelegramLink.user_id == user_id)
-            )
-        return await self.load(employee_id, today) if employee_id is not None else None
 
     async def for_admin(
         self, admin_id: int, nip: str, today: date, employee_id: int | None = None

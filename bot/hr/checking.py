@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.career import catalog, nip
 from bot.career.ranks import PNS_GRADES
-from bot.config import CONTENT_DIR
+from bot.config import CONTENT_DIR, ImportLimits
 from bot.hr import crosscheck
 from bot.hr.spreadsheets import FileProblem, Table, csv_bytes, read_table
 from bot.hr.unit_names import match_unit
@@ -88,6 +88,11 @@ class Limits:
 
     max_bytes: int = 20_000_000
     max_rows: int = 200_000
+
+    @classmethod
+    def of(cls, settings: ImportLimits) -> Limits:
+        """The limits the configuration's ``[imports]`` table sets."""
+        return cls(settings.max_file_mb * 1_000_000, settings.max_rows)
 
 
 def _key(header: str) -> str:

@@ -11,15 +11,15 @@ from bot.i18n import Translator
 from bot.knowledge.ratings import EntryRating
 from bot.replies import MESSAGE_LIMIT, Button, Html, Reply, escape, split_reply, visible_length
 
-QUOTE_LIMIT = 500
-
+QUOTE_LIMIT = 500  # characters of an asker's question quoted above the answer
+LISTED_QUESTION = 160  # characters of a question in the admin's list
 MAX_LISTED = 20
 MAX_VALUE = 60  # characters of a cell value quoted in the message (the CSV has them whole)
 
 
-def shorten(value: str) -> str:
-    """A cell value cut to a length a message can quote."""
-    return value if len(value) <= MAX_VALUE else value[: MAX_VALUE - 1] + "…"
+def shorten(value: str, limit: int = MAX_VALUE) -> str:
+    """A text cut to ``limit`` characters, an ellipsis marking the cut."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def problem_line(error: RowError) -> str:
@@ -56,7 +56,8 @@ def hr_open_list(t: Translator, lang: str, questions: list[Question], total: int
     rows = []
     for q in questions:
         when = t.date(q.created_at, lang)
-        lines.append(f"<b>#{q.id}</b> ({when}, {q.language}): {escape(_short(q.text))}")
+        text = escape(shorten(q.text, LISTED_QUESTION))
+        lines.append(f"<b>#{q.id}</b> ({when}, {q.language}): {text}")
         label = t(lang, "hr.answer_button", number=q.id)
         rows.append((Button(label, callbacks.HR_ANSWER.format(number=q.id)),))
     return Reply("\n\n".join(lines), tuple(rows))
@@ -79,16 +80,12 @@ def hr_answer_for_asker(t: Translator, question: Question) -> list[Reply]:
     An answer too long to share one message with the quote follows in messages of its own.
     """
     lang = question.language
-    quote = _short(question.text, QUOTE_LIMIT)
+    quote = shorten(question.text, QUOTE_LIMIT)
     whole = t(lang, "hr.answer_to_asker", question=quote, answer=question.answer or "")
     if visible_length(whole) <= MESSAGE_LIMIT:
         return [Reply(whole)]
     head = t(lang, "hr.answer_to_asker", question=quote, answer="").rstrip()
     return [Reply(head), *split_reply(Reply(escape(question.answer or "")))]
-
-
-def _short(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def admin_overview(t: Translator, lang: str, stats: Overview, ratings: list[EntryRating]) -> Reply:

@@ -35,8 +35,7 @@ async def import_document(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     svc, t, lang = context.services, context.services.translate, context.lang
     name = message.document.file_name or "file.csv"
-    limits = checking.Limits(svc.config.imports.max_file_mb * 1_000_000,
-                              svc.config.imports.max_rows)  # fmt: skip
+    limits = checking.Limits.of(svc.config.imports)
     if not name.lower().endswith((".csv", ".xlsx", ".xlsm")):
         await send(update, Reply(t(lang, "import.bad_type")))
         return
