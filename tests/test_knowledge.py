@@ -241,3 +241,13 @@ def test_every_rendered_answer_fits_one_telegram_message() -> None:
             for row in reply.buttons:
                 for button in row:
                     assert len(button.data.encode()) <= 64
+
+
+def test_only_the_start_of_a_very_long_question_is_searched() -> None:
+    from bot.knowledge.answering import MAX_QUESTION_CHARS
+
+    head = "kp reguler brp thn sekali? "
+    flood = head + "zzz qqq " * 600  # a 4,096-character message
+    result = KNOWLEDGE.ask(flood)
+    assert len(result.question) == MAX_QUESTION_CHARS
+    assert result.question == flood[:MAX_QUESTION_CHARS]
