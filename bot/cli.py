@@ -140,7 +140,7 @@ def link_code(ctx: click.Context, nip: str) -> None:
 
 
 @cli.command("import")
-@click.argument("kind", type=click.Choice(["employees", "competencies", "training"]))
+@click.argument("kind", type=click.Choice(["employees", "competencies", "training", "rotations"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the problems as a CSV file here.")  # fmt: skip
@@ -172,8 +172,9 @@ def import_(ctx: click.Context, /, kind: str, file: Path, report: Path | None) -
             report.write_bytes(checking.report_csv(list(applied.errors)))
             click.echo(f"report: {report}")
         sys.exit(1)
+    cancelled = f", {applied.cancelled} cancelled" if applied.cancelled else ""
     click.echo(f"{file.name} imported ({applied.encoding}): {applied.inserted} new, "
-               f"{applied.updated} updated")  # fmt: skip
+               f"{applied.updated} updated{cancelled}")  # fmt: skip
     for note in applied.warnings[:50]:
         click.echo(f"  {note.severity}: {_problem(note)}")
     if applied.warnings and report is not None:

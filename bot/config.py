@@ -7,6 +7,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -61,6 +62,13 @@ class KnowledgeConfig:
 
 
 @dataclass(frozen=True)
+class RotationConfig:
+    reminder_days: tuple[int, ...]  # days before the TMT, largest first
+    reminder_time: time  # local time of day the reminders go out
+    followup_days: tuple[int, ...]  # days after the TMT, smallest first
+
+
+@dataclass(frozen=True)
 class ImportLimits:
     max_file_mb: int
     max_rows: int
@@ -81,7 +89,9 @@ class Config:
     link_code_hours: int
     secret_key: str
     secret_file: Path
-    sweep_minutes: int
+    sweep_seconds: int
+    rotation: RotationConfig
+    messages_per_second: float
     console_files_dir: Path
     drafts_dir: Path
     cache_dir: Path
@@ -137,7 +147,9 @@ def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = 
         link_code_hours=_positive(r, "linking.code_hours", 72),
         secret_key=_secret_key(env),
         secret_file=path.parent / r.get("linking.secret_file", str, "data/secret.key"),
-        sweep_minutes=_positive(r, "scheduler.sweep_minutes", 5),
+        sweep_seconds=_positive(r, "scheduler.sweep_seconds", 60),
+        rotation=_rotation(r),
+        messages_per_second=_rate(r),
         console_files_dir=path.parent / r.get("console.files_dir", str, "data/console_files"),
         console_user_id=_positive(r, "console.user_id", 900000001),
         drafts_dir=path.parent / r.get("knowledge.drafts_dir", str, "content/drafts"),
@@ -220,6 +232,33 @@ def _knowledge(r: _Reader) -> KnowledgeConfig:
     if reload_seconds < 0:
         raise ConfigError("knowledge.reload_seconds", "must be 0 or more")
     return KnowledgeConfig(scores[0], scores[1], scores[2], reload_seconds)
+
+
+def _rotation(r: _Reader) -> RotationConfig:
+    before = _days(r, "rotation.reminder_days", [30, 14, 7, 1])
+    after = _days(r, "rotation.followup_days", [30, 90])
+    text = r.get("rotation.reminder_time", str, "08:00")
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", text)
+    if match is None:
+        raise ConfigError("rotation.reminder_time", f"use HH:MM (24 hours), got {text!r}")
+    moment = time(int(match.group(1)), int(match.group(2)))
+    return RotationConfig(tuple(sorted(before, reverse=True)), moment, tuple(sorted(after)))
+
+
+def _days(r: _Reader, key: str, default: list[int]) -> set[int]:
+    days = r.get(key, list, default)
+    if not all(isinstance(d, int) and not isinstance(d, bool) and 0 < d <= 365 for d in days):
+        raise ConfigError(key, "must be a list of whole days from 1 to 365")
+    return set(days)
+
+
+def _rate(r: _Reader) -> float:
+    value = float(r.get("outbox.messages_per_second", (int, float), 25))
+    if not 0 < value <= 30:
+        raise ConfigError(
+            "outbox.messages_per_second", f"must be above 0 and at most 30, got {value}"
+        )
+    return value
 
 
 def _superadmins(r: _Reader, env: Mapping[str, str]) -> frozenset[int]:

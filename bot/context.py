@@ -20,6 +20,8 @@ from bot.i18n import Translator
 from bot.knowledge.answering import Knowledge, Thresholds
 from bot.knowledge.ratings import RatingService
 from bot.offload import CpuPool
+from bot.rotation.plans import RotationPlans
+from bot.rotation.schedule import Planner
 from db.session import SessionFactory, create_engine, session_factory
 
 SERVICES_KEY = "services"
@@ -44,6 +46,8 @@ class Services:
     links: LinkService
     profiles: ProfileService
     cpu: CpuPool
+    planner: Planner
+    rotations: RotationPlans
 
     @classmethod
     def create(cls, config: Config) -> Services:
@@ -53,6 +57,7 @@ class Services:
         )
         sessions = session_factory(engine)
         dialogs = DialogService(sessions, config.dialog_ttl_minutes)
+        planner = Planner.of(config)
         return cls(
             config=config,
             engine=engine,
@@ -74,6 +79,8 @@ class Services:
             links=LinkService(sessions, server_key(config), config.link_code_hours),
             profiles=ProfileService(sessions),
             cpu=CpuPool(),
+            planner=planner,
+            rotations=RotationPlans(sessions, planner),
         )
 
     def is_admin(self, user_id: int) -> bool:

@@ -42,7 +42,7 @@ def schedule(app: Application[Any, Any, Any, Any, Any, Any], config: Config) -> 
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
     for job in queue.jobs():
         job.schedule_removal()
-    queue.run_repeating(sweep_job, interval=config.sweep_minutes * 60, first=5, name=SWEEP_JOB)
+    queue.run_repeating(sweep_job, interval=config.sweep_seconds, first=5, name=SWEEP_JOB)
     if config.knowledge.reload_seconds:
         seconds = config.knowledge.reload_seconds
         queue.run_repeating(reload_job, interval=seconds, first=seconds, name=RELOAD_JOB)

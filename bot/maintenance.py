@@ -15,6 +15,7 @@ from bot.career import catalog, demo
 from bot.config import Config
 from bot.hr import checking
 from bot.hr.imports import Applied, apply
+from bot.rotation.schedule import Planner
 from db import repositories as repo
 from db.migrate import current_revision, upgrade
 from db.session import SessionFactory, create_engine, session_factory
@@ -69,7 +70,7 @@ async def import_file(
         content, filename, kind, today, progress, checking.Limits.of(config.imports)
     )
     async with _migrated(config) as engine:
-        return await apply(session_factory(engine), parsed, None)
+        return await apply(session_factory(engine), parsed, None, Planner.of(config))
 
 
 async def seed(sessions: SessionFactory, count: int) -> SeedResult:

@@ -277,3 +277,133 @@ class StagedCompetency(Base):
     assessed_on: Mapped[date] = mapped_column(Date)
 
     __table_args__ = (Index("ix_staged_competencies_run_nip", "run_id", "nip"),)
+
+
+class Rotation(Timestamps, Base):
+    """One person's planned move in a cohort: where from, where to, from which date (TMT)."""
+
+    __tablename__ = "rotations"
+    __table_args__ = (UniqueConstraint("cohort", "employee_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort: Mapped[str] = mapped_column(String(80), index=True)
+    employee_id: Mapped[int] = mapped_column(
+        ForeignKey("employees.id", ondelete="CASCADE"), index=True
+    )
+    from_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    from_position_name: Mapped[str] = mapped_column(String(200), default="")
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    to_position_name: Mapped[str] = mapped_column(String(200))
+    to_position_type: Mapped[str] = mapped_column(String(20))
+    to_functional_level: Mapped[str | None] = mapped_column(String(20))
+    tmt: Mapped[date] = mapped_column(Date, index=True)
+    sk_number: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="planned")  # or "cancelled"
+
+
+class RotationMessage(Base):
+    """A reminder before the TMT or a check-in after it: planned, then queued once (or skipped).
+
+    Rows are kept per TMT, so moving a TMT plans new ones and keeps what was sent.
+    """
+
+    __tablename__ = "rotation_messages"
+    __table_args__ = (
+        UniqueConstraint("rotation_id", "kind", "offset_days", "tmt"),
+        Index("ix_rotation_messages_state_due", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rotation_id: Mapped[int] = mapped_column(ForeignKey("rotations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # "reminder" or "checkin"
+    offset_days: Mapped[int] = mapped_column(SmallInteger)  # before (reminder) / after the TMT
+    tmt: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="planned")
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ReadinessAnswer(Base):
+    """One answer to "ready for this rotation?"; the latest per rotation counts, all are kept."""
+
+    __tablename__ = "readiness_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rotation_id: Mapped[int] = mapped_column(
+        ForeignKey("rotations.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(12))  # ready, support, not_ready
+    blocks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    barrier: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    mentor_requested: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CheckinAnswer(Base):
+    """How the new post is going, asked some days after the TMT."""
+
+    __tablename__ = "checkin_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rotation_id: Mapped[int] = mapped_column(
+        ForeignKey("rotations.id", ondelete="CASCADE"), index=True
+    )
+    offset_days: Mapped[int] = mapped_column(SmallInteger)
+    answer: Mapped[str] = mapped_column(String(10))  # smooth, issue, help
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Mentorship(Base):
+    """A mentor HR assigned to a person in a rotation; the mentor accepts or declines."""
+
+    __tablename__ = "mentorships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rotation_id: Mapped[int] = mapped_column(
+        ForeignKey("rotations.id", ondelete="CASCADE"), index=True
+    )
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    assigned_by: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10), default="offered")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class OutboxMessage(Base):
+    """A message the bot sends on its own (reminder, check-in, alert): sent once by the sender.
+
+    ``kind`` and ``ref_id`` name what to render at sending time; the unique key makes queueing
+    the same message twice a no-op.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("kind", "ref_id", "chat_id"),
+        Index("ix_outbox_state_not_before", "state", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    ref_id: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    claim: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    error: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Lease(Base):
+    """Who holds a shared duty (the outbox sender) until when: one holder across processes."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(32))
+    until: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -33,6 +33,11 @@ async def upsert_units(
     return {code: unit.id for code, unit in existing.items()}
 
 
+async def all_units(session: AsyncSession) -> list[Unit]:
+    """Every unit (a few hundred at most)."""
+    return list((await session.scalars(select(Unit))).all())
+
+
 async def existing_nips(session: AsyncSession, nips: Sequence[str]) -> set[str]:
     """Which of these NIPs are already in the database."""
     found: set[str] = set()
@@ -139,6 +144,24 @@ async def insert_ignore(session: AsyncSession, model: type[Any], values: dict[st
     else:
         statement = sqlite.insert(model)
     await session.execute(statement.values(**values).on_conflict_do_nothing())
+
+
+async def insert_ignore_many(
+    session: AsyncSession, model: type[Any], rows: Sequence[dict[str, Any]]
+) -> None:
+    """INSERT the rows, skipping those whose key exists, a chunk per statement."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    size = max(1, _chunk_size(rows))
+    for start in range(0, len(rows), size):
+        statement: Any = postgresql.insert(model) if postgres else sqlite.insert(model)
+        await session.execute(
+            statement.values(list(rows[start : start + size])).on_conflict_do_nothing()
+        )
+
+
+def _chunk_size(rows: Sequence[dict[str, Any]]) -> int:
+    """Rows per statement: SQLite allows 32,766 bound parameters."""
+    return CHUNK * 8 // max(1, len(rows[0])) if rows else CHUNK
 
 
 def rowcount(result: Any) -> int:

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.ext import filters
 
+from bot.keyboard import markup
 from bot.replies import Reply, split_reply
 
 # The bot works in private chats only: personal data must never land in a group.
 PRIVATE = filters.ChatType.PRIVATE
-
-
-def markup(reply: Reply) -> InlineKeyboardMarkup | None:
-    """The inline keyboard of a reply, if it has buttons."""
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
-    )
 
 
 async def send(update: Update, reply: Reply) -> Message | None:

@@ -145,7 +145,8 @@ def _check_rows(
     columns = _columns(table.headers, kind, result)
     if result.errors:
         return
-    check = {"employees": _employee, "competencies": _competency, "training": _training}[kind]
+    check = {"employees": _employee, "competencies": _competency, "training": _training,
+             "rotations": _rotation}[kind]  # fmt: skip
     seen: dict[str, int] = {}
     for number, raw in enumerate(table.rows, start=2):
         if not any(str(v or "").strip() for v in raw):
@@ -175,7 +176,9 @@ def _columns(headers: list[str], kind: str, result: Parsed) -> dict[str, int]:
     required = {"employees": ("nip", "name", "unit", "position_name", "position_type", "grade",
                               "grade_tmt", "position_tmt", "education"),
                 "competencies": ("nip", "competency", "level", "assessed_on"),
-                "training": ("nip", "year", "hours")}[kind]  # fmt: skip
+                "training": ("nip", "year", "hours"),
+                "rotations": ("nip", "unit", "position_name", "position_type", "tmt",
+                              "cohort")}[kind]  # fmt: skip
     for fieldname in required:
         if fieldname not in columns:
             accepted = ", ".join(accepted_headers(kind)[fieldname])
@@ -188,7 +191,7 @@ def _columns(headers: list[str], kind: str, result: Parsed) -> dict[str, int]:
 def _duplicates(
     kind: str, row: dict[str, Any], number: int, seen: dict[str, int], errors: list[RowError]
 ) -> None:
-    key = "|".join(str(row.get(k, "")) for k in ("nip", "competency", "year") if k in row)
+    key = "|".join(str(row[k]) for k in ("nip", "competency", "year", "cohort") if k in row)
     if not key or not row.get("nip"):
         return
     if key in seen:
@@ -294,11 +297,8 @@ def _employee(
 
 def _free_text(text: str, column: str, number: int, errors: list[RowError]) -> None:
     """Names and titles: within the database column, and never a spreadsheet formula."""
-    size = getattr(Employee.__table__.c[column].type, "length", None)
-    if size is not None and len(text) > size:
-        errors.append(RowError(number, column, text[:40] + "…", f"longer than {size} characters"))
-    if text.startswith(FORMULA_START):
-        errors.append(RowError(number, column, text, FORMULA_REASON))
+    size = getattr(Employee.__table__.c[column].type, "length", None) or 1_000_000
+    _bounded(text, column, size, number, errors)
 
 
 def _checked(
@@ -397,6 +397,58 @@ def _training(
         errors.append(RowError(number, "hours", hours, "JP must be a whole number 0-2000"))
     return {"nip": raw_nip, "year": int(year) if year.isdigit() else 0,
             "hours": int(hours) if hours.isdigit() else 0}  # fmt: skip
+
+
+def _rotation(
+    cells: dict[str, Any], number: int, today: date, errors: list[RowError]
+) -> dict[str, Any]:
+    """One person's planned move: NIP, target unit and post, TMT, SK, cohort, reason."""
+    raw_nip = _nip_cell(cells, number, errors)
+    unit_text = _text(cells.get("unit"))
+    unit, approximate = match_unit(unit_text)
+    if unit is None:
+        errors.append(RowError(number, "unit", unit_text, "unknown unit (see content/units.toml)"))
+    elif approximate:
+        errors.append(RowError(number, "unit", unit_text, f"matched {unit_text!r} -> {unit}",
+                               "note"))  # fmt: skip
+    position_type = _checked(
+        cells, "position_type", lambda text: POSITION_TYPES.get(text.lower()), BAD_POSITION,
+        number, errors,
+    )  # fmt: skip
+    level = LEVELS.get(_text(cells.get("functional_level")).lower().replace("_", " "))
+    if _text(cells.get("functional_level")) and level is None:
+        errors.append(RowError(number, "functional_level", _text(cells.get("functional_level")),
+                               BAD_LEVEL))  # fmt: skip
+    texts = {}
+    for column, size, required in ROTATION_TEXTS:
+        texts[column] = _text(cells.get(column))
+        if required and not texts[column]:
+            errors.append(RowError(number, column, "", "empty; this column is required"))
+        _bounded(texts[column], column, size, number, errors)
+    tmt = _date(cells.get("tmt"), "tmt", number, errors)
+    if tmt is not None and tmt <= today:
+        errors.append(RowError(number, "tmt", tmt.isoformat(),
+                               "today or past: no reminder will be sent", "warning"))  # fmt: skip
+    elif tmt is not None and tmt > date(today.year + 2, today.month, 1):
+        errors.append(RowError(number, "tmt", tmt.isoformat(), "more than two years ahead"))
+    return {"nip": raw_nip, "unit_code": unit, "position_type": position_type, "tmt": tmt,
+            "functional_level": level if position_type == "fungsional" else None,
+            **texts}  # fmt: skip
+
+
+# Free-text columns of a rotation row: (field, longest, required).
+ROTATION_TEXTS = (
+    ("position_name", 200, True), ("cohort", 80, True), ("sk_number", 80, False),
+    ("reason", 500, False),
+)  # fmt: skip
+
+
+def _bounded(text: str, column: str, size: int, number: int, errors: list[RowError]) -> None:
+    """A free text within its column's length, and never a spreadsheet formula."""
+    if len(text) > size:
+        errors.append(RowError(number, column, text[:40] + "…", f"longer than {size} characters"))
+    if text.startswith(FORMULA_START):
+        errors.append(RowError(number, column, text, FORMULA_REASON))
 
 
 def report_csv(errors: list[RowError]) -> bytes:

@@ -11,9 +11,13 @@ from typing import Any
 
 from bot.career import catalog
 from bot.hr.checking import UNKNOWN_NIP, Parsed, RowError
+from bot.rotation import plans
+from bot.rotation.schedule import Planner
 from db import repositories as repo
 from db import staging
+from db.base import utcnow
 from db.models import AuditEntry, StagedCompetency, StagedEmployee, StagedYearly
+from db.retry import retry_on_lock
 from db.session import SessionFactory
 
 
@@ -25,12 +29,22 @@ class Applied:
     encoding: str = ""
     problem: tuple[str, dict[str, object]] | None = None  # the file could not be read at all
     warnings: tuple[RowError, ...] = ()  # rows kept, but worth a look (and fuzzy unit matches)
+    cancelled: int = 0  # rotation plans: rows of a cohort the new file leaves out
 
 
-async def apply(sessions: SessionFactory, parsed: Parsed, actor: int | None) -> Applied:
-    """Write a valid file; a row naming an unknown NIP rejects everything."""
+async def apply(
+    sessions: SessionFactory, parsed: Parsed, actor: int | None, planner: Planner | None = None
+) -> Applied:
+    """Write a valid file; a row naming an unknown NIP rejects everything.
+
+    Rotation plans need the ``planner`` that turns their TMTs into reminders.
+    """
     if parsed.problem is not None or parsed.errors:
         return Applied(0, 0, tuple(parsed.errors), parsed.encoding, parsed.problem)
+    if parsed.kind == "rotations":
+        assert planner is not None
+        return replace(await _rotations(sessions, parsed, actor, planner),
+                       warnings=tuple(parsed.warnings))  # fmt: skip
     run_id = await staging.new_run(sessions, parsed.kind, actor)
     try:
         await _stage(sessions, parsed, run_id)
@@ -87,6 +101,23 @@ async def _switch(
         session.add(AuditEntry(actor_id=actor, action=f"import_{parsed.kind}",
                                detail=f"{inserted} new, {updated} updated"))  # fmt: skip
     return Applied(inserted, updated, (), parsed.encoding)
+
+
+@retry_on_lock
+async def _rotations(
+    sessions: SessionFactory, parsed: Parsed, actor: int | None, planner: Planner
+) -> Applied:
+    """A plan is small (a cohort is hundreds, a province's year a few thousand): one
+    transaction."""
+    async with sessions() as session, session.begin():
+        written = await plans.write_rows(session, parsed.rows, planner, utcnow())
+        if written.unknown:
+            return Applied(0, 0, _unknown_errors(parsed, set(written.unknown)), parsed.encoding)
+        session.add(AuditEntry(actor_id=actor, action="import_rotations",
+                               detail=f"{written.inserted} new, {written.updated} updated, "
+                                      f"{written.cancelled} cancelled"))  # fmt: skip
+    return Applied(written.inserted, written.updated, (), parsed.encoding,
+                   cancelled=written.cancelled)  # fmt: skip
 
 
 def _unknown_errors(parsed: Parsed, unknown: set[str]) -> tuple[RowError, ...]:

@@ -31,6 +31,8 @@ def result(t: Translator, lang: str, name: str, kind: str, applied: Applied) -> 
     if not applied.errors:
         done = t(lang, "import.done", file=name, kind=kind, new=applied.inserted,
                  updated=applied.updated, encoding=applied.encoding)  # fmt: skip
+        if applied.cancelled:
+            done = Html(done + "\n" + t(lang, "import.cancelled", count=applied.cancelled))
         if applied.warnings:
             lines = "\n".join(problem_line(e) for e in applied.warnings[:MAX_LISTED])
             notes = t(lang, "import.warnings", count=len(applied.warnings), rows=lines)

@@ -18,8 +18,11 @@ from handlers.hr.admin import admin_filter
 
 
 def kind_of(filename: str, caption: str) -> str:
-    """Which import a file is, from its caption or name: competencies, training or employees."""
+    """Which import a file is, from its caption or name: rotations, competencies, training or
+    employees."""
     text = f"{caption} {filename}".lower()
+    if any(word in text for word in ("rotasi", "rotation", "mutasi")):
+        return "rotations"
     if any(word in text for word in ("kompetensi", "competenc", "asesmen")):
         return "competencies"
     if any(word in text for word in ("pelatihan", "training", "jp", "diklat")):
@@ -51,7 +54,7 @@ async def import_document(update: Update, context: BotContext) -> None:
         key, values = parsed.problem
         await send(update, hr_views.unreadable(t, lang, name, key, values))
         return
-    applied = await apply(svc.sessions, parsed, update.effective_user.id)
+    applied = await apply(svc.sessions, parsed, update.effective_user.id, svc.planner)
     if applied.errors or applied.warnings:
         # The report goes first: it holds every problem, whatever happens to the message.
         assert update.effective_chat is not None

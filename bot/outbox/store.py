@@ -1,0 +1,155 @@
+"""The outbox table: queue a message once, claim a batch for one sender, record the outcome.
+
+A claim is a conditional UPDATE carrying a random token (rows locked with SKIP LOCKED on
+PostgreSQL), so two processes never claim one row. A claimed row whose sender died is claimable
+again once its claim expires: only a message sent but not yet marked can go out twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import repositories as repo
+from db.models import Lease, OutboxMessage, User
+from db.retry import retry_on_lock
+from db.session import SessionFactory
+
+CLAIM_SECONDS = 120  # a sender that has not marked its rows by then is taken for dead
+MAX_ATTEMPTS = 5
+FINAL = ("sent", "failed", "unreachable", "cancelled")
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    chat_id: int
+    kind: str
+    ref_id: int
+    attempts: int
+
+
+def new_token() -> str:
+    return secrets.token_hex(8)
+
+
+async def enqueue(
+    session: AsyncSession, chat_id: int, kind: str, ref_id: int, now: datetime
+) -> None:
+    """Queue one message (a second call for the same kind, reference and chat does nothing)."""
+    await repo.insert_ignore(session, OutboxMessage, {
+        "chat_id": chat_id, "kind": kind, "ref_id": ref_id, "not_before": now,
+        "state": "pending", "attempts": 0, "created_at": now,
+    })  # fmt: skip
+
+
+class Outbox:
+    def __init__(self, sessions: SessionFactory) -> None:
+        self._sessions = sessions
+
+    @retry_on_lock
+    async def hold_lease(self, name: str, holder: str, now: datetime, seconds: float) -> bool:
+        """Take or extend the lease ``name`` unless another holder's lease is still running."""
+        until = now + timedelta(seconds=seconds)
+        async with self._sessions() as session, session.begin():
+            await repo.insert_ignore(
+                session, Lease, {"name": name, "holder": holder, "until": until}
+            )
+            taken = await session.execute(
+                update(Lease)
+                .where(Lease.name == name, or_(Lease.holder == holder, Lease.until < now))
+                .values(holder=holder, until=until)
+            )
+            return repo.rowcount(taken) == 1
+
+    @retry_on_lock
+    async def release(self, name: str, holder: str, now: datetime) -> None:
+        """Give the lease up at once, so another process need not wait for it to run out."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(Lease).where(Lease.name == name, Lease.holder == holder)
+                .values(until=now - timedelta(seconds=1))
+            )  # fmt: skip
+
+    @retry_on_lock
+    async def claim(self, token: str, now: datetime, limit: int) -> list[Item]:
+        """Up to ``limit`` due rows, oldest first, now held by ``token``."""
+        claimable = or_(
+            (OutboxMessage.state == "pending") & (OutboxMessage.not_before <= now),
+            (OutboxMessage.state == "sending") & (OutboxMessage.claimed_until < now),
+        )
+        async with self._sessions() as session, session.begin():
+            ids = list(await session.scalars(
+                select(OutboxMessage.id).where(claimable).order_by(OutboxMessage.id)
+                .limit(limit).with_for_update(skip_locked=True)
+            ))  # fmt: skip
+            if not ids:
+                return []
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), claimable)
+                .values(state="sending", claim=token,
+                        claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+            )  # fmt: skip
+            rows = await session.execute(
+                select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.kind,
+                       OutboxMessage.ref_id, OutboxMessage.attempts)
+                .where(OutboxMessage.claim == token, OutboxMessage.state == "sending")
+                .order_by(OutboxMessage.id)
+            )  # fmt: skip
+            return [Item(*row) for row in rows]
+
+    @retry_on_lock
+    async def finish(
+        self, item: Item, token: str, state: str, now: datetime, error: str | None = None
+    ) -> None:
+        """Record a final outcome: sent, failed, unreachable or cancelled."""
+        assert state in FINAL
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == item.id, OutboxMessage.claim == token)
+                .values(state=state, sent_at=now if state == "sent" else None, error=error,
+                        claimed_until=None)
+            )  # fmt: skip
+            if state == "unreachable":
+                await session.execute(
+                    update(User).where(User.id == item.chat_id).values(is_blocked=True)
+                )
+
+    @retry_on_lock
+    async def later(
+        self, item: Item, token: str, not_before: datetime, error: str, counts: bool = True
+    ) -> None:
+        """Back to the queue until ``not_before``; after MAX_ATTEMPTS failures, failed."""
+        attempts = item.attempts + (1 if counts else 0)
+        state = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == item.id, OutboxMessage.claim == token)
+                .values(state=state, attempts=attempts, not_before=not_before, error=error,
+                        claimed_until=None)
+            )  # fmt: skip
+
+    @retry_on_lock
+    async def release_claims(self, token: str) -> None:
+        """Rows claimed but not tried (the sender stopped early) go back to the queue."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.claim == token, OutboxMessage.state == "sending")
+                .values(state="pending", claimed_until=None)
+            )
+
+    async def counts(self) -> dict[str, int]:
+        """Rows per state."""
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
+            )
+            return {state: int(n) for state, n in rows}
