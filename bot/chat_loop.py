@@ -12,6 +12,7 @@ from bot.career import nip as nips
 from bot.config import Config
 from bot.console import ConsoleChat, render
 from bot.maintenance import seed
+from bot.rotation import demo as rotation_demo
 from db import repositories as repo
 
 DEMO_COUNT = 360
@@ -47,6 +48,9 @@ async def run_chat(
             if name is None:
                 print(services.translate(lang, "console.unknown_nip"), file=stdout)
                 return 2
+        due = await chat.sweep()
+        if due:
+            print(render(due) + "\n", file=stdout, flush=True)
         interactive = stdin.isatty()
         if interactive:
             print(services.translate(lang, "console.banner"), file=stdout)
@@ -66,8 +70,13 @@ async def _first_run_demo(chat: ConsoleChat, stdout: TextIO) -> None:
     if services.engine.dialect.name != "sqlite":
         return
     async with services.sessions() as session:
-        if await repo.count_employees(session):
-            return
-    result = await seed(services.sessions, DEMO_COUNT)
-    lang = services.config.default_language
-    print(services.translate(lang, "console.demo_seeded", count=result.added), file=sys.stderr)
+        empty = not await repo.count_employees(session)
+    if empty:
+        result = await seed(services.sessions, DEMO_COUNT)
+        lang = services.config.default_language
+        print(services.translate(lang, "console.demo_seeded", count=result.added), file=sys.stderr)
+    if await rotation_demo.seed_cohort(services.sessions, services.planner, services.clock()):
+        lang = services.config.default_language
+        text = services.translate(lang, "console.demo_cohort", cohort=rotation_demo.COHORT,
+                                  nip=rotation_demo.first_nip())  # fmt: skip
+        print(text, file=sys.stderr)

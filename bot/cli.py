@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +192,64 @@ def _problem(error: Any) -> str:
 
 
 @cli.group()
+def reminders() -> None:
+    """Rotation reminders and check-ins."""
+
+
+@reminders.command("due")
+@click.option("--at", "at", help="ISO date-time (default: now); without a zone: Asia/Jakarta.")
+@click.pass_context
+def reminders_due(ctx: click.Context, at: str | None) -> None:
+    """List the reminders and check-ins a sweep would send now (or --at), sending nothing."""
+    from bot.career.nip import mask
+    from bot.maintenance import reminders_due as due
+
+    config = _config(ctx)
+    moment = _moment(at, config)
+    pending = asyncio.run(due(config, moment))
+    for item in pending:
+        local = item.due_at.astimezone(config.timezone).strftime("%Y-%m-%d %H:%M")
+        move = item.move
+        click.echo(f"{local}  {item.kind:8} {item.offset_days:>3}d  rotation {move.rotation_id}  "
+                   f"NIP {mask(move.nip)}  TMT {move.tmt}  {move.cohort}")  # fmt: skip
+    stamp = moment.astimezone(config.timezone).strftime("%Y-%m-%d %H:%M %Z")
+    click.echo(f"{len(pending)} due at {stamp} (nothing was sent)")
+
+
+def _moment(text: str | None, config: Config) -> datetime:
+    from db.base import utcnow
+
+    if not text:
+        return utcnow()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        _fail(f"--at: {text!r} is not an ISO date-time (e.g. 2027-01-04T08:00)")
+        raise
+    return moment if moment.tzinfo else moment.replace(tzinfo=config.timezone)
+
+
+@cli.group()
+def readiness() -> None:
+    """Rotation readiness answers."""
+
+
+@readiness.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--cohort", help="Only this cohort (the Kelompok name).")
+@click.pass_context
+def readiness_export(ctx: click.Context, file: Path, cohort: str | None) -> None:
+    """Write every planned rotation with its latest readiness answer to FILE.xlsx (audited)."""
+    from bot.maintenance import readiness_export as export
+
+    if file.suffix.lower() != ".xlsx":
+        _fail("FILE must end in .xlsx")
+    book, count = asyncio.run(export(_config(ctx), cohort))
+    file.write_bytes(book)
+    click.echo(f"{file}: {count} people")
+
+
+@cli.group()
 def content() -> None:
     """Knowledge base content."""
 
@@ -206,7 +265,18 @@ def check() -> None:
         for problem in exc.problems:
             click.echo(str(problem))
         _fail(f"{len(exc.problems)} problem(s) in content/kb")
-    click.echo(f"content ok: {len(base.entries)} entries in {len(base.topics)} topics")
+    from bot.rotation import guide
+
+    try:
+        broken = guide.guide().problems({e.id for e in base.entries})
+    except guide.GuideError as exc:
+        broken = [str(exc)]
+    for line in broken:
+        click.echo(f"content/rotation.toml: {line}")
+    if broken:
+        _fail(f"{len(broken)} problem(s) in content/rotation.toml")
+    click.echo(f"content ok: {len(base.entries)} entries in {len(base.topics)} topics, "
+               "rotation guide complete")  # fmt: skip
 
 
 @cli.command()

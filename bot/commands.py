@@ -31,6 +31,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("muat_ulang", "command.reload", admin=True),
     Command("kode_tautan", "command.link_code", admin=True),
     Command("profil_pegawai", "command.employee_profile", admin=True),
+    Command("rotasi", "command.rotations", aliases=("rotation",)),
+    Command("rotasi_tmt", "command.rotation_move", admin=True),
+    Command("rotasi_batal", "command.rotation_cancel", admin=True),
+    Command("kesiapan", "command.readiness", aliases=("readiness",), admin=True),
+    Command("mentor", "command.mentor", admin=True),
 )
 
 

@@ -20,7 +20,8 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.app import App, build_application, services_of, shutdown, startup
 from bot.config import Config
-from bot.context import LANGUAGE_OVERRIDE
+from bot.context import CONSOLE_CHAT, LANGUAGE_OVERRIDE
+from bot.jobs import send_due
 from bot.replies import html_to_text
 from handlers.fallback import FlowStep
 
@@ -119,12 +120,15 @@ class ConsoleRequest(BaseRequest):
             stamp = time.strftime("%Y%m%d-%H%M%S")
             path = self._files_dir / f"{stamp}-{next(self._ids)}-{Path(str(filename)).name}"
             payload = content if isinstance(content, bytes) else content.read()
-            if not path.suffix:  # a file sent as bare bytes: name it after what it is
+            if path.suffix not in KNOWN_SUFFIXES:  # bare bytes: name the file after its content
                 path = path.with_suffix(_suffix(payload))
             path.write_bytes(payload)
             del name
             return path
         return None
+
+
+KNOWN_SUFFIXES = (".png", ".jpg", ".pdf", ".xlsx", ".csv")
 
 
 def _suffix(payload: bytes) -> str:
@@ -167,6 +171,7 @@ class ConsoleChat:
         self._message_ids = itertools.count(1_000_000)
         request = ConsoleRequest(self.chat, config.console_files_dir, self._outbox.append)
         self.app: App = build_application(config, request=request, rate_limit=False, flows=flows)
+        self.app.bot_data[CONSOLE_CHAT] = config.console_user_id
         if force_language:
             self.app.bot_data[LANGUAGE_OVERRIDE] = language
 
@@ -184,6 +189,17 @@ class ConsoleChat:
     @property
     def services(self) -> Any:
         return services_of(self.app)
+
+    async def sweep(self) -> list[Sent]:
+        """Queue what fell due and send this chat's part of the outbox (the bot's sweep job
+        sends nothing in the console, so messages never arrive between two lines)."""
+        self._outbox.clear()
+        await send_due(self.app.bot, self.services, only_chat=self.config.console_user_id)
+        sent = list(self._outbox)
+        for item in sent:
+            if item.buttons:
+                self._last_keyboard = item
+        return sent
 
     async def say(self, text: str) -> list[Sent]:
         """Send one line as the user: ``#N`` presses button N of the last keyboard."""

@@ -13,6 +13,7 @@ from bot.accounts.linking import LinkService
 from bot.accounts.server_key import server_key
 from bot.accounts.users import UserInfo, UserService
 from bot.career.profile import ProfileService
+from bot.clock import Clock
 from bot.config import Config
 from bot.hr.handoff import HandoffService
 from bot.hr.questions import HrQueue
@@ -20,13 +21,22 @@ from bot.i18n import Translator
 from bot.knowledge.answering import Knowledge, Thresholds
 from bot.knowledge.ratings import RatingService
 from bot.offload import CpuPool
+from bot.outbox.sender import Sender
+from bot.outbox.store import Outbox
+from bot.rotation import messages
+from bot.rotation.mentoring import Mentoring
 from bot.rotation.plans import RotationPlans
+from bot.rotation.readiness import Readiness
+from bot.rotation.reminders import Reminders
+from bot.rotation.report import ReadinessReport
 from bot.rotation.schedule import Planner
 from db.session import SessionFactory, create_engine, session_factory
 
 SERVICES_KEY = "services"
 # bot_data key: a language that wins over every user's choice (``asnbot chat --lang`` only).
 LANGUAGE_OVERRIDE = "language_override"
+# bot_data key: the console chat's id; the sweep job then leaves sending to the console.
+CONSOLE_CHAT = "console_chat"
 
 
 @dataclass
@@ -48,6 +58,13 @@ class Services:
     cpu: CpuPool
     planner: Planner
     rotations: RotationPlans
+    clock: Clock
+    outbox: Outbox
+    sender: Sender
+    reminders: Reminders
+    readiness: Readiness
+    readiness_report: ReadinessReport
+    mentoring: Mentoring
 
     @classmethod
     def create(cls, config: Config) -> Services:
@@ -58,7 +75,9 @@ class Services:
         sessions = session_factory(engine)
         dialogs = DialogService(sessions, config.dialog_ttl_minutes)
         planner = Planner.of(config)
-        return cls(
+        clock = Clock()
+        outbox = Outbox(sessions)
+        services = cls(
             config=config,
             engine=engine,
             sessions=sessions,
@@ -81,7 +100,16 @@ class Services:
             cpu=CpuPool(),
             planner=planner,
             rotations=RotationPlans(sessions, planner),
+            clock=clock,
+            outbox=outbox,
+            sender=Sender(outbox, config.messages_per_second, clock),
+            reminders=Reminders(sessions, planner, clock),
+            readiness=Readiness(sessions, planner, lambda: config.superadmins, clock),
+            readiness_report=ReadinessReport(sessions),
+            mentoring=Mentoring(sessions, clock),
         )
+        messages.register(services)
+        return services
 
     def is_admin(self, user_id: int) -> bool:
         """The one admin check: superadmins from the configuration."""

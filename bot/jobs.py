@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from telegram import Bot
 from telegram.ext import Application
 
 from bot.config import Config
-from bot.context import BotContext
+from bot.context import CONSOLE_CHAT, BotContext, Services
 from bot.hr.delivery import deliver_pending
+from bot.outbox.sender import Report
 from db import staging
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,17 @@ async def sweep_job(context: BotContext) -> None:
     resent = await deliver_pending(context.bot, svc.hr_queue, svc.translate)
     if purged or resent:
         log.info("sweep: %d expired conversations removed, %d answers resent", purged, resent)
+    if CONSOLE_CHAT not in context.bot_data:  # the console sends its own chat's part
+        await send_due(context.bot, svc)
+
+
+async def send_due(bot: Bot, svc: Services, only_chat: int | None = None) -> Report:
+    """Queue the reminders and check-ins that fell due, then send the outbox (paced)."""
+    queued = await svc.reminders.queue_due()
+    if queued:
+        log.info("sweep: %d reminders and check-ins queued", queued)
+    budget = max(1.0, svc.config.sweep_seconds * 0.8)
+    return await svc.sender.send_due(bot, budget, only_chat)
 
 
 async def reload_job(context: BotContext) -> None:

@@ -15,8 +15,11 @@ from bot.career import catalog, demo
 from bot.config import Config
 from bot.hr import checking
 from bot.hr.imports import Applied, apply
+from bot.rotation import demo as rotation_demo
+from bot.rotation.reminders import Pending, Reminders
 from bot.rotation.schedule import Planner
 from db import repositories as repo
+from db.base import utcnow
 from db.migrate import current_revision, upgrade
 from db.session import SessionFactory, create_engine, session_factory
 
@@ -45,9 +48,13 @@ async def upgrade_database(config: Config) -> str | None:
 
 
 async def seed_demo(config: Config, count: int = 360) -> SeedResult:
-    """Migrate, then add the demo employees that are not there yet."""
+    """Migrate, then add the demo employees that are not there yet, and the demo rotation
+    cohort when there is no rotation plan yet."""
     async with _migrated(config) as engine:
-        return await seed(session_factory(engine), count)
+        sessions = session_factory(engine)
+        result = await seed(sessions, count)
+        await rotation_demo.seed_cohort(sessions, Planner.of(config), utcnow())
+        return result
 
 
 async def issue_link_code(config: Config, nip: str) -> IssuedCode | None:
@@ -117,3 +124,25 @@ def _employee_row(person: demo.DemoEmployee, unit_ids: dict[str, int]) -> dict[s
         row.pop(key)
     row["unit_id"] = unit_ids[person.unit_code]
     return row
+
+
+async def reminders_due(config: Config, at: datetime) -> list[Pending]:
+    """What a sweep at ``at`` would queue, without sending or changing anything."""
+    async with _migrated(config) as engine:
+        reminders = Reminders(session_factory(engine), Planner.of(config), utcnow)
+        return await reminders.preview(at)
+
+
+async def readiness_export(config: Config, cohort: str | None) -> tuple[bytes, int]:
+    """The readiness workbook (full NIPs: the operator already holds the database) and how
+    many people it lists; audited with no actor."""
+    from bot.i18n import Translator
+    from bot.rotation import hr_views, report
+
+    async with _migrated(config) as engine:
+        source = report.ReadinessReport(session_factory(engine))
+        rows = await source.export_rows(cohort, None)
+        summary = await source.summary(cohort)
+    t = Translator(config.timezone, config.default_language)
+    labels = hr_views.export_labels(t, config.default_language)
+    return report.workbook(rows, summary, labels), len(rows)

@@ -150,18 +150,13 @@ async def insert_ignore_many(
     session: AsyncSession, model: type[Any], rows: Sequence[dict[str, Any]]
 ) -> None:
     """INSERT the rows, skipping those whose key exists, a chunk per statement."""
+    if not rows:
+        return
     postgres = session.get_bind().dialect.name == "postgresql"
-    size = max(1, _chunk_size(rows))
-    for start in range(0, len(rows), size):
-        statement: Any = postgresql.insert(model) if postgres else sqlite.insert(model)
-        await session.execute(
-            statement.values(list(rows[start : start + size])).on_conflict_do_nothing()
-        )
-
-
-def _chunk_size(rows: Sequence[dict[str, Any]]) -> int:
-    """Rows per statement: SQLite allows 32,766 bound parameters."""
-    return CHUNK * 8 // max(1, len(rows[0])) if rows else CHUNK
+    statement: Any = postgresql.insert(model) if postgres else sqlite.insert(model)
+    statement = statement.on_conflict_do_nothing()
+    for start in range(0, len(rows), CHUNK * 4):  # executemany: one cached statement
+        await session.execute(statement, list(rows[start : start + CHUNK * 4]))
 
 
 def rowcount(result: Any) -> int:

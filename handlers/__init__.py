@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from telegram.ext import Application
 
 from bot.config import Config
-from handlers import accounts, career, errors, fallback, gate, knowledge, start
+from handlers import accounts, career, errors, fallback, gate, knowledge, rotation, start
 from handlers.fallback import FlowStep
 from handlers.hr import admin, handoff, imports, questions
+from handlers.hr import rotation as hr_rotation
 
 
 def register_all(
@@ -32,6 +33,8 @@ def register_all(
     accounts.register(app, config)
     career.register(app, config)
     imports.register(app, config)
-    product_flows = {**knowledge.FLOWS, **questions.FLOWS, **accounts.FLOWS}
+    rotation.register(app)
+    hr_rotation.register(app, config)
+    product_flows = {**knowledge.FLOWS, **questions.FLOWS, **accounts.FLOWS, **rotation.FLOWS}
     fallback.register(app, {**product_flows, **(flows or {})})
     errors.register(app)

@@ -16,6 +16,9 @@ from bot.commands import COMMANDS
 from bot.config import LANGUAGES
 from bot.i18n import LOCALES_DIR, Translator, load_catalog, pick_language
 from bot.knowledge.refusals import Refusals
+from bot.rotation.guide import BLOCKS
+from bot.rotation.mentoring import Assigned
+from bot.rotation.readiness import BLOCK_ANSWERS, CHECKINS, REASONS, STATUSES
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_USE = re.compile(r"""\bt\(\s*[\w.]+,\s*(?:f?)["']([a-z_][a-z0-9_.{}]*)["']""")
@@ -37,6 +40,13 @@ PLACEHOLDER_VALUES = {
     "report.category": ("memenuhi", "masih_memenuhi", "kurang"),
     "post": POSITION_KEYS,
     "advice.position_type": POSITION_KEYS,
+    "status": STATUSES,
+    "block": BLOCKS,
+    "barrier": BLOCKS,
+    "reason": REASONS,
+    "checkin": CHECKINS,
+    "choice": BLOCK_ANSWERS,
+    "assigned": tuple(a.value for a in Assigned),
 }
 
 

@@ -168,7 +168,7 @@ async def test_a_run_that_died_while_staging_is_never_switched_in(services: Serv
     async with services.sessions() as session, session.begin():
         started = utcnow() - staging.STALE_AFTER * 2
         await session.execute(update(ImportRun).values(created_at=started))
-    context: Any = type("Ctx", (), {"services": services, "bot": None})()
+    context: Any = type("Ctx", (), {"services": services, "bot": None, "bot_data": {}})()
     await jobs.sweep_job(context)
     async with services.sessions() as session:
         employees = await session.scalar(select(func.count()).select_from(Employee))

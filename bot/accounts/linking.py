@@ -25,11 +25,15 @@ from db import repositories as repo
 from db.base import utcnow
 from db.models import (
     AuditEntry,
+    CheckinAnswer,
     DialogState,
     Employee,
     HrQuestion,
     LinkCode,
     LinkGuard,
+    OutboxMessage,
+    ReadinessAnswer,
+    Rotation,
     TelegramLink,
     User,
 )
@@ -240,6 +244,14 @@ class LinkService:
             questions = list(
                 await session.scalars(select(HrQuestion.id).where(HrQuestion.user_id == user_id))
             )
+            employee = await session.scalar(
+                select(TelegramLink.employee_id).where(TelegramLink.user_id == user_id)
+            )
+            if employee is not None:  # readiness answers were given in this chat
+                mine = select(Rotation.id).where(Rotation.employee_id == employee)
+                for model in (ReadinessAnswer, CheckinAnswer):
+                    await session.execute(delete(model).where(model.rotation_id.in_(mine)))
+            await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == user_id))
             await session.execute(delete(User).where(User.id == user_id))  # cascades
             return questions
 

@@ -66,6 +66,12 @@ class UserService:
         return UserInfo(user_id, language, row.consent_at, False, row.name, row.employee_id,
                         _dialog(row, now))  # fmt: skip
 
+    async def language_of(self, user_id: int) -> str:
+        """The language the user chose, or the default (for messages the bot starts)."""
+        async with self._sessions() as session:
+            stored = await session.scalar(select(User.language).where(User.id == user_id))
+        return pick_language(stored, None, self._default)
+
     @retry_on_lock
     async def set_language(self, user_id: int, language: str) -> None:
         """Store the user's language choice."""

@@ -41,6 +41,14 @@ def units() -> tuple[UnitDef, ...]:
 
 
 @cache
+def region_codes() -> dict[str, str]:
+    """Government name (as units carry it) -> its code in units.toml (e.g. "PROV")."""
+    regions = _read("units.toml")["region"]
+    assert isinstance(regions, list)
+    return {region["name"]: region["code"] for region in regions}
+
+
+@cache
 def competencies() -> tuple[CompetencyDef, ...]:
     """The managerial and socio-cultural competencies."""
     entries = _read("competencies.toml")["competency"]

@@ -7,6 +7,7 @@ in one short transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from bot.career import catalog
@@ -33,7 +34,11 @@ class Applied:
 
 
 async def apply(
-    sessions: SessionFactory, parsed: Parsed, actor: int | None, planner: Planner | None = None
+    sessions: SessionFactory,
+    parsed: Parsed,
+    actor: int | None,
+    planner: Planner | None = None,
+    now: datetime | None = None,
 ) -> Applied:
     """Write a valid file; a row naming an unknown NIP rejects everything.
 
@@ -43,7 +48,7 @@ async def apply(
         return Applied(0, 0, tuple(parsed.errors), parsed.encoding, parsed.problem)
     if parsed.kind == "rotations":
         assert planner is not None
-        return replace(await _rotations(sessions, parsed, actor, planner),
+        return replace(await _rotations(sessions, parsed, actor, planner, now or utcnow()),
                        warnings=tuple(parsed.warnings))  # fmt: skip
     run_id = await staging.new_run(sessions, parsed.kind, actor)
     try:
@@ -105,12 +110,12 @@ async def _switch(
 
 @retry_on_lock
 async def _rotations(
-    sessions: SessionFactory, parsed: Parsed, actor: int | None, planner: Planner
+    sessions: SessionFactory, parsed: Parsed, actor: int | None, planner: Planner, now: datetime
 ) -> Applied:
     """A plan is small (a cohort is hundreds, a province's year a few thousand): one
     transaction."""
     async with sessions() as session, session.begin():
-        written = await plans.write_rows(session, parsed.rows, planner, utcnow())
+        written = await plans.write_rows(session, parsed.rows, planner, now)
         if written.unknown:
             return Applied(0, 0, _unknown_errors(parsed, set(written.unknown)), parsed.encoding)
         session.add(AuditEntry(actor_id=actor, action="import_rotations",

@@ -71,22 +71,25 @@ class Sender:
     def register(self, kind: str, renderer: Renderer) -> None:
         self.renderers[kind] = renderer
 
-    async def send_due(self, bot: Bot, budget_seconds: float = 50.0) -> Report:
+    async def send_due(
+        self, bot: Bot, budget_seconds: float = 50.0, only_chat: int | None = None
+    ) -> Report:
         """Send what is due, paced, for at most about ``budget_seconds``; one round at a time
-        per process, and none while another process holds the lease."""
+        per process, and none while another process holds the lease. ``only_chat`` limits
+        the round to one recipient (the console chat)."""
         if self._lock.locked():
             return Report(held=False)
         async with self._lock:
-            return await self._round(bot, budget_seconds)
+            return await self._round(bot, budget_seconds, only_chat)
 
-    async def _round(self, bot: Bot, budget_seconds: float) -> Report:
+    async def _round(self, bot: Bot, budget_seconds: float, only_chat: int | None) -> Report:
         lease_seconds = budget_seconds + 60
         if not await self.outbox.hold_lease(LEASE, self.holder, self._clock(), lease_seconds):
             return Report(held=False)
         report, token, started = Report(), new_token(), time.monotonic()
         try:
             while time.monotonic() - started < budget_seconds:
-                items = await self.outbox.claim(token, self._clock(), self._batch)
+                items = await self.outbox.claim(token, self._clock(), self._batch, only_chat)
                 if not items:
                     break
                 if await self._send_batch(bot, items, token, report):

@@ -76,12 +76,17 @@ class Outbox:
             )  # fmt: skip
 
     @retry_on_lock
-    async def claim(self, token: str, now: datetime, limit: int) -> list[Item]:
-        """Up to ``limit`` due rows, oldest first, now held by ``token``."""
+    async def claim(
+        self, token: str, now: datetime, limit: int, chat_id: int | None = None
+    ) -> list[Item]:
+        """Up to ``limit`` due rows (of one chat, if given), oldest first, now held by
+        ``token``."""
         claimable = or_(
             (OutboxMessage.state == "pending") & (OutboxMessage.not_before <= now),
             (OutboxMessage.state == "sending") & (OutboxMessage.claimed_until < now),
         )
+        if chat_id is not None:
+            claimable = claimable & (OutboxMessage.chat_id == chat_id)
         async with self._sessions() as session, session.begin():
             ids = list(await session.scalars(
                 select(OutboxMessage.id).where(claimable).order_by(OutboxMessage.id)

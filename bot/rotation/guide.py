@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
+from bot.career import catalog
 from bot.config import CONTENT_DIR
 
 BLOCKS = ("awareness", "desire", "knowledge", "ability", "reinforcement")
@@ -42,7 +43,22 @@ class Guide:
     help: dict[str, Help]  # building block -> help
 
     def contact(self, region: str) -> Line:
-        return self.contacts.get(region) or self.contacts["default"]
+        """Whom to contact for a government, given by its code or its name."""
+        code = catalog.region_codes().get(region, region)
+        return self.contacts.get(code) or self.contacts["default"]
+
+    def problems(self, entry_ids: set[str]) -> list[str]:
+        """References that lead nowhere: unknown region codes, missing knowledge entries."""
+        regions = set(catalog.region_codes().values())
+        found = [
+            f"[contact.{code}]: no such region in units.toml"
+            for code in self.contacts
+            if code != "default" and code not in regions
+        ]
+        found += [f"[help.{block}]: no knowledge entry {entry!r}"
+                  for block, item in self.help.items() for entry in item.entries
+                  if entry not in entry_ids]  # fmt: skip
+        return found
 
 
 def _line(raw: object, where: str) -> Line:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.career import catalog
@@ -51,7 +51,7 @@ async def write_rows(
         (r.cohort, r.employee_id): r
         for r in await session.scalars(select(Rotation).where(Rotation.cohort.in_(cohorts)))
     }
-    inserted, updated, replan = 0, 0, []
+    updated, replan, new = 0, [], []
     seen = set()
     for row in rows:
         key = (row["cohort"], ids[row["nip"]])
@@ -65,13 +65,9 @@ async def write_rows(
         rotation = existing.get(key)
         if rotation is None:
             unit_id, position = current[key[1]]
-            rotation = Rotation(
-                cohort=key[0], employee_id=key[1], from_unit_id=unit_id,
-                from_position_name=position, status="planned", **values,
-            )  # fmt: skip
-            session.add(rotation)
-            inserted += 1
-            replan.append(rotation)
+            new.append({"cohort": key[0], "employee_id": key[1], "from_unit_id": unit_id,
+                        "from_position_name": position, "status": "planned",
+                        "created_at": now, "updated_at": now, **values})  # fmt: skip
             continue
         moved = rotation.tmt != row["tmt"] or rotation.status != "planned"
         if moved or any(getattr(rotation, f) != v for f, v in values.items()):
@@ -83,9 +79,21 @@ async def write_rows(
                 replan.append(rotation)
     await session.flush()
     await schedule.plan(session, planner, [(r.id, r.tmt) for r in replan], now)
+    created = await _insert(session, new)
+    await schedule.plan(session, planner, created, now, fresh=True)
     gone = [r.id for k, r in existing.items() if k not in seen and r.status == "planned"]
     await _cancel(session, gone)
-    return Written(inserted, updated, len(gone))
+    return Written(len(new), updated, len(gone))
+
+
+async def _insert(session: AsyncSession, rows: list[dict[str, Any]]) -> list[tuple[int, date]]:
+    """New rotations in bulk (Core, not one ORM object each); their (id, TMT)."""
+    created: list[tuple[int, date]] = []
+    statement = insert(Rotation).returning(Rotation.id, Rotation.tmt)
+    for start in range(0, len(rows), repo.CHUNK * 4):
+        result = await session.execute(statement, rows[start : start + repo.CHUNK * 4])
+        created += [(rotation_id, tmt) for rotation_id, tmt in result]
+    return created
 
 
 async def _current_posts(
@@ -136,6 +144,7 @@ class PlanLine:
     tmt: date
     status: str
     readiness: str | None
+    mentor_requested: bool = False
 
 
 class RotationPlans:
@@ -190,6 +199,7 @@ class RotationPlans:
                     Rotation.tmt,
                     Rotation.status,
                     latest.c.status,
+                    latest.c.mentor_requested,
                 )
                 .join(Employee, Employee.id == Rotation.employee_id)
                 .outerjoin(latest, latest.c.rotation_id == Rotation.id)
@@ -202,9 +212,10 @@ class RotationPlans:
             )
             codes = {u.id: u.code for u in await repo.all_units(session)}
         lines = [
-            PlanLine(i, nip, name, codes.get(unit, "?"), position, tmt, status, answer)
-            for i, nip, name, unit, position, tmt, status, answer in rows
-        ]
+            PlanLine(i, nip, name, codes.get(unit, "?"), position, tmt, status, answer,
+                     bool(mentor))
+            for i, nip, name, unit, position, tmt, status, answer, mentor in rows
+        ]  # fmt: skip
         return lines, int(total or 0)
 
     @retry_on_lock
@@ -247,9 +258,9 @@ def _latest_answer() -> Any:
         .group_by(ReadinessAnswer.rotation_id)
         .scalar_subquery()
     )
-    return select(ReadinessAnswer.rotation_id, ReadinessAnswer.status).where(
-        ReadinessAnswer.id.in_(newest)
-    )
+    return select(
+        ReadinessAnswer.rotation_id, ReadinessAnswer.status, ReadinessAnswer.mentor_requested
+    ).where(ReadinessAnswer.id.in_(newest))
 
 
 async def _answer_counts(session: AsyncSession) -> dict[str, tuple[int, int, int]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
@@ -76,14 +76,19 @@ class Planner:
 
 
 async def plan(
-    session: AsyncSession, planner: Planner, rotations: Iterable[tuple[int, date]], now: datetime
+    session: AsyncSession,
+    planner: Planner,
+    rotations: Iterable[tuple[int, date]],
+    now: datetime,
+    fresh: bool = False,
 ) -> None:
     """(Re)plan the messages of rotations whose TMT is new or changed.
 
     What was queued stays as history; everything else of the rotation is planned afresh.
+    ``fresh`` rotations were just created and have nothing to replace.
     """
     pairs = list(rotations)
-    ids = [rotation_id for rotation_id, _ in pairs]
+    ids = [] if fresh else [rotation_id for rotation_id, _ in pairs]
     for start in range(0, len(ids), repo.CHUNK):
         chunk = ids[start : start + repo.CHUNK]
         await session.execute(
@@ -148,12 +153,13 @@ async def due(session: AsyncSession, now: datetime, today: date, limit: int) -> 
     return [Due(*row) for row in (await session.execute(query)).all()]
 
 
-async def expire_reminders(session: AsyncSession, today: date) -> int:
-    """Reminders whose TMT has come are never sent."""
+async def expire_reminders(session: AsyncSession, today: date, now: datetime) -> int:
+    """Reminders whose TMT has come are never sent (they all fell due before ``now``)."""
     result = await session.execute(
         update(RotationMessage)
         .where(
             RotationMessage.state == "planned",
+            RotationMessage.due_at <= now,
             RotationMessage.kind == REMINDER,
             RotationMessage.tmt <= today,
         )
@@ -162,35 +168,59 @@ async def expire_reminders(session: AsyncSession, today: date) -> int:
     return repo.rowcount(result)
 
 
-async def queue_due(session: AsyncSession, planner: Planner, now: datetime, limit: int) -> int:
+async def queue_due(
+    session: AsyncSession, planner: Planner, now: datetime, limit: int
+) -> tuple[int, int]:
     """Move the latest due message of each rotation (per kind) to the outbox, skip the older
-    ones; how many were queued. Run in one transaction: a row is queued at most once."""
+    ones; (queued, due rows seen). Run in one transaction: a row is queued at most once."""
     today = planner.today(now)
-    await expire_reminders(session, today)
+    await expire_reminders(session, today, now)
+    await skip_superseded(session, now)
     found = await due(session, now, today, limit)
-    latest: dict[tuple[int, str], Due] = {}
-    for item in found:  # oldest first, so the last one kept per key is the latest
-        latest[(item.rotation_id, item.kind)] = item
-    chosen = {item.message_id for item in latest.values()}
-    skipped = [item.message_id for item in found if item.message_id not in chosen]
     queued = 0
-    for item in latest.values():
+    ids = [item.message_id for item in found]
+    for start in range(0, len(ids), repo.CHUNK):
         claimed = await session.execute(
             update(RotationMessage)
-            .where(RotationMessage.id == item.message_id, RotationMessage.state == "planned")
+            .where(RotationMessage.id.in_(ids[start : start + repo.CHUNK]),
+                   RotationMessage.state == "planned")
             .values(state="queued", queued_at=now)
-        )
-        if repo.rowcount(claimed) == 1:
-            await repo.insert_ignore(session, OutboxMessage, {
-                "chat_id": item.chat_id, "kind": OUTBOX_KIND[item.kind],
-                "ref_id": item.message_id, "not_before": now, "state": "pending",
-                "attempts": 0, "created_at": now,
-            })  # fmt: skip
-            queued += 1
-    if skipped:
+        )  # fmt: skip
+        queued += repo.rowcount(claimed)
+    # A row another process queued between the SELECT and the UPDATE (SQLite has no row
+    # locks) meets the outbox's unique key here: queued twice is still sent once.
+    await repo.insert_ignore_many(session, OutboxMessage, [
+        {"chat_id": item.chat_id, "kind": OUTBOX_KIND[item.kind], "ref_id": item.message_id,
+         "not_before": now, "state": "pending", "attempts": 0, "created_at": now}
+        for item in found
+    ])  # fmt: skip
+    return queued, len(found)
+
+
+async def skip_superseded(session: AsyncSession, now: datetime) -> int:
+    """A due message with a later due one of the same rotation and kind is never sent."""
+    # A queued row is never older than a planned one of the same TMT (planning keeps only the
+    # latest past moment), so comparing the planned rows among themselves is enough.
+    message = RotationMessage
+    pending = (message.state == "planned") & (message.due_at <= now)
+    crowded = (
+        select(message.rotation_id).where(pending)
+        .group_by(message.rotation_id, message.kind).having(func.count() > 1)
+    )  # fmt: skip
+    rows = await session.execute(
+        select(message.id, message.rotation_id, message.kind, message.due_at)
+        .where(pending, message.rotation_id.in_(crowded))
+        .order_by(message.due_at.desc(), message.id.desc())
+    )  # fmt: skip
+    seen: set[tuple[int, str]] = set()
+    older = []
+    for message_id, rotation_id, kind, _ in rows:
+        if (rotation_id, kind) in seen:
+            older.append(message_id)
+        seen.add((rotation_id, kind))
+    for start in range(0, len(older), repo.CHUNK):
         await session.execute(
-            update(RotationMessage)
-            .where(RotationMessage.id.in_(skipped), RotationMessage.state == "planned")
+            update(message).where(message.id.in_(older[start : start + repo.CHUNK]))
             .values(state="skipped")
-        )
-    return queued
+        )  # fmt: skip
+    return len(older)

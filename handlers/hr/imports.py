@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
@@ -48,13 +46,14 @@ async def import_document(update: Update, context: BotContext) -> None:
         return
     content = bytes(await (await message.document.get_file()).download_as_bytearray())
     kind = kind_of(name, message.caption or "")
-    today = datetime.now(svc.config.timezone).date()
+    today = svc.planner.today(svc.clock())
     parsed = await svc.cpu.run(checking.parse, content, name, kind, today, None, limits)
     if parsed.problem is not None:
         key, values = parsed.problem
         await send(update, hr_views.unreadable(t, lang, name, key, values))
         return
-    applied = await apply(svc.sessions, parsed, update.effective_user.id, svc.planner)
+    user = update.effective_user.id
+    applied = await apply(svc.sessions, parsed, user, svc.planner, svc.clock())
     if applied.errors or applied.warnings:
         # The report goes first: it holds every problem, whatever happens to the message.
         assert update.effective_chat is not None
