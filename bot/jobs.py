@@ -34,6 +34,13 @@ async def sweep_job(context: BotContext) -> None:
         await send_due(context.bot, svc)
 
 
+def send_soon(context: BotContext) -> None:
+    """Send the outbox now, without waiting for the sweep (an alert HR should get at once)."""
+    if CONSOLE_CHAT not in context.bot_data:
+        budget = max(1.0, context.services.config.sweep_seconds * 0.8)
+        context.application.create_task(context.services.sender.send_due(context.bot, budget))
+
+
 async def send_due(bot: Bot, svc: Services, only_chat: int | None = None) -> Report:
     """Queue the reminders and check-ins that fell due, then send the outbox (paced)."""
     queued = await svc.reminders.queue_due()

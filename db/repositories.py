@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import delete, func, insert, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -153,10 +153,25 @@ async def insert_ignore_many(
     if not rows:
         return
     postgres = session.get_bind().dialect.name == "postgresql"
-    statement: Any = postgresql.insert(model) if postgres else sqlite.insert(model)
+    table = model.__table__  # Core, not the ORM's bulk path: no per-row bookkeeping
+    statement: Any = postgresql.insert(table) if postgres else sqlite.insert(table)
     statement = statement.on_conflict_do_nothing()
     for start in range(0, len(rows), CHUNK * 4):  # executemany: one cached statement
         await session.execute(statement, list(rows[start : start + CHUNK * 4]))
+
+
+async def analyze(session: AsyncSession, *tables: str) -> None:
+    """Refresh PostgreSQL's statistics after a bulk write, so the next queries are planned for
+    the new sizes (autovacuum would get there within minutes; the first sweep should not wait)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text(f"ANALYZE {', '.join(tables)}"))
+
+
+def unindexed(column: Any) -> Any:
+    """The column in a form no index can serve (``state || ''``), for a filter that sits beside
+    a primary-key lookup: SQLite would otherwise walk a low-selectivity index such as
+    (state, due_at) through hundreds of thousands of rows."""
+    return column.concat("")
 
 
 def rowcount(result: Any) -> int:

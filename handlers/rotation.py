@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot import callbacks
 from bot.accounts.dialogs import Dialog
 from bot.context import BotContext
+from bot.jobs import send_soon
 from bot.replies import Reply
 from bot.rotation import fit, guide
 from bot.rotation import views as rotation_views
@@ -50,6 +51,8 @@ async def status(update: Update, context: BotContext) -> None:
         return
     assert update.callback_query is not None
     await update.callback_query.answer()
+    if value == "not_ready":
+        send_soon(context)  # HR admins hear of it at once
     if value == "ready":
         await send(update, rotation_views.ready(t, lang, answer.move, guide.guide()))
     else:
@@ -165,6 +168,8 @@ async def checkin(update: Update, context: BotContext) -> None:
     if not done:
         await _closed(update, context)
         return
+    if value == "help":
+        send_soon(context)
     assert update.callback_query is not None
     await update.callback_query.answer()
     move = await svc.readiness.move_of(user, int(rotation))

@@ -86,7 +86,7 @@ async def test_the_readiness_loop_from_reminder_to_help_and_hr_alert(
 
         first_line = await press(fake_api, PERSON, reminder, f"rdy:{rotation}:not_ready")
         assert "Saya paham alasan rotasi ini" in first_line.params["text"]
-        await _sweep(svc, app.bot)
+        await fake_api.wait_for("sendMessage", ADMIN_ID, 1)  # sent at once, not at the sweep
         alerts = fake_api.texts(ADMIN_ID)
         assert any("Belum siap" in a and "198805142012031002" not in a for a in alerts)
 
@@ -125,8 +125,9 @@ async def test_the_readiness_loop_from_reminder_to_help_and_hr_alert(
         checkins = [c for c in fake_api.sent(PERSON) if "Bagaimana di tempat baru" in
                     c.params.get("text", "")]  # fmt: skip
         assert len(checkins) == 1
+        alerts_before = len(fake_api.sent(ADMIN_ID))
         await press(fake_api, PERSON, checkins[0], f"chk:{rotation}:30:help")
-        await _sweep(svc, app.bot)
+        await fake_api.wait_for("sendMessage", ADMIN_ID, alerts_before + 1)
         assert any("Butuh bantuan" in a for a in fake_api.texts(ADMIN_ID))
 
         # /hapus_data takes the readiness answers given in this chat with it.

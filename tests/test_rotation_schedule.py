@@ -5,8 +5,10 @@ rows taken over, blocked users and Telegram's "slow down"."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -19,6 +21,7 @@ from bot.config import Config
 from bot.context import Services
 from bot.maintenance import seed
 from bot.outbox import store
+from bot.replies import Reply
 from bot.rotation import plans
 from bot.rotation.schedule import Moment, Planner
 from db.migrate import upgrade
@@ -202,3 +205,36 @@ async def test_moving_a_tmt_replans_and_cancelling_stops(services: Services) -> 
     preview = await services.reminders.preview(datetime(2027, 2, 27, 2, tzinfo=UTC))
     # By then the moved TMT has passed: only its 30-day check-in; nothing for the cancelled one.
     assert [(p.move.rotation_id, p.kind) for p in preview] == [(first, "checkin")]
+
+
+async def test_the_sender_keeps_to_the_overall_rate_and_one_message_a_second_per_chat(
+    services: Services,
+) -> None:
+    start = datetime(2027, 1, 4, 2, tzinfo=UTC)
+    users = await _people(services, 30, date(2027, 1, 24), start)
+    services.clock.set(start)
+    await services.reminders.queue_due()
+    async with services.sessions() as session, session.begin():
+        for ref in range(3):  # three alerts to one admin chat
+            await store.enqueue(session, users[0], "readiness_alert", 10_000 + ref, start)
+    services.sender.register("readiness_alert", _one_line)
+    bot = TimedBot()
+    await services.sender.send_due(cast(Bot, bot), 30)
+    assert len(bot.at) == 33
+    moments = sorted(t for _, t in bot.at)
+    busiest = max(sum(1 for t in moments if s <= t < s + 1) for s in moments)
+    assert busiest <= services.config.messages_per_second + 1
+    admin = sorted(t for chat, t in bot.at if chat == users[0])
+    assert all(b - a >= 0.99 for a, b in itertools.pairwise(admin))
+
+
+async def _one_line(item: store.Item) -> list[Reply]:
+    return [Reply(f"alert {item.ref_id}")]
+
+
+class TimedBot:
+    def __init__(self) -> None:
+        self.at: list[tuple[int, float]] = []
+
+    async def send_message(self, chat_id: int, text: str, **_: Any) -> None:
+        self.at.append((chat_id, monotonic()))

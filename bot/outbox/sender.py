@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 LEASE = "outbox"
 PER_CHAT_SECONDS = 1.0  # Telegram: about one message per second to one chat
+# The lease is renewed after every batch; a holder that died frees it this soon.
+LEASE_SECONDS = 20
+PAUSE_LIMIT = 30  # longest wait after a 429 within one round (the row waits its full time)
 Renderer = Callable[[Item], Awaitable[list[Reply] | None]]
 
 
@@ -83,7 +86,7 @@ class Sender:
             return await self._round(bot, budget_seconds, only_chat)
 
     async def _round(self, bot: Bot, budget_seconds: float, only_chat: int | None) -> Report:
-        lease_seconds = budget_seconds + 60
+        lease_seconds = LEASE_SECONDS
         if not await self.outbox.hold_lease(LEASE, self.holder, self._clock(), lease_seconds):
             return Report(held=False)
         report, token, started = Report(), new_token(), time.monotonic()
@@ -130,7 +133,9 @@ class Sender:
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             await self.outbox.later(item, token, self._clock() + timedelta(seconds=seconds),
                                     "RetryAfter", counts=False)  # fmt: skip
-            await asyncio.sleep(min(seconds, 30))
+            pause = min(seconds, PAUSE_LIMIT)
+            await self.outbox.hold_lease(LEASE, self.holder, self._clock(), pause + LEASE_SECONDS)
+            await asyncio.sleep(pause)
             return Outcome.PAUSE
         except Forbidden:
             await self.outbox.finish(item, token, "unreachable", self._clock(), "Forbidden")

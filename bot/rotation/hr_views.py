@@ -90,7 +90,8 @@ def summary(t: Translator, lang: str, report: Summary) -> Reply:
         return Reply(t(lang, "rotation.hr_no_plans"))
     scope = report.cohort or t(lang, "rotation.hr_all_cohorts")
     lines: list[str] = [t(lang, "rotation.hr_summary", scope=scope, people=report.total.people,
-               answered=report.total.answered, mentors=report.total.mentors),
+               answered=report.total.answered, mentors=report.total.mentors,
+               unreachable=report.total.unreachable),
              _counts(t, lang, report.total), *_breakdown(t, lang, report.total)]  # fmt: skip
     for days, answers in sorted(report.checkins.items()):
         items = _joined(f"{t(lang, f'rotation.checkin_{checkin}')} {answers.get(checkin, 0)}"

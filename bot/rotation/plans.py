@@ -26,6 +26,8 @@ from db.models import (
 from db.retry import retry_on_lock
 from db.session import SessionFactory
 
+BULK = 1_000  # rotations written at once from which the database statistics are refreshed
+
 
 @dataclass(frozen=True)
 class Written:
@@ -83,6 +85,8 @@ async def write_rows(
     await schedule.plan(session, planner, created, now, fresh=True)
     gone = [r.id for k, r in existing.items() if k not in seen and r.status == "planned"]
     await _cancel(session, gone)
+    if len(new) + updated + len(gone) >= BULK:
+        await repo.analyze(session, "rotations", "rotation_messages")
     return Written(len(new), updated, len(gone))
 
 
@@ -185,9 +189,14 @@ class RotationPlans:
             for c, n, x, first, last, linked in people
         ]
 
-    async def members(self, cohort: str, limit: int = 30) -> tuple[list[PlanLine], int]:
-        """The people of one cohort (first ``limit`` by TMT) and how many there are."""
-        async with self._sessions() as session:
+    async def members(
+        self, cohort: str, actor: int | None, limit: int = 30
+    ) -> tuple[list[PlanLine], int]:
+        """The people of one cohort (first ``limit`` by TMT) and how many there are; the
+        viewing admin is audited (the list shows each person's readiness answer)."""
+        async with self._sessions() as session, session.begin():
+            session.add(AuditEntry(actor_id=actor, action="rotation_list",
+                                   detail=f"cohort {cohort}"[:200]))  # fmt: skip
             latest = _latest_answer().subquery()
             query = (
                 select(

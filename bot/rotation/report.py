@@ -40,6 +40,7 @@ class Group:
     barriers: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     mentors: int = 0
+    unreachable: int = 0  # blocked the bot: reminders cannot reach them
 
     @property
     def answered(self) -> int:
@@ -162,6 +163,7 @@ def _count(group: Group, person: PersonRow) -> None:
     if person.reason:
         group.reasons[person.reason] += 1
     group.mentors += person.mentor
+    group.unreachable += person.unreachable
 
 
 async def _checkins(session: Any, rotation_ids: list[int]) -> dict[int, dict[int, str]]:

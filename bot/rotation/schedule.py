@@ -111,7 +111,10 @@ async def cancel(session: AsyncSession, rotation_ids: Sequence[int]) -> None:
         chunk = rotation_ids[start : start + repo.CHUNK]
         await session.execute(
             update(RotationMessage)
-            .where(RotationMessage.rotation_id.in_(chunk), RotationMessage.state == "planned")
+            .where(
+                RotationMessage.rotation_id.in_(chunk),
+                repo.unindexed(RotationMessage.state) == "planned",
+            )
             .values(state="cancelled")
         )
 
@@ -183,7 +186,7 @@ async def queue_due(
         claimed = await session.execute(
             update(RotationMessage)
             .where(RotationMessage.id.in_(ids[start : start + repo.CHUNK]),
-                   RotationMessage.state == "planned")
+                   repo.unindexed(RotationMessage.state) == "planned")
             .values(state="queued", queued_at=now)
         )  # fmt: skip
         queued += repo.rowcount(claimed)

@@ -37,7 +37,7 @@ async def plans(update: Update, context: BotContext) -> None:
         return
     cohort = _arguments(context)
     if cohort:
-        lines, total = await svc.rotations.members(cohort)
+        lines, total = await svc.rotations.members(cohort, update.effective_user.id)
         await send(update, views.members(t, lang, cohort, lines, total))
     else:
         await send(update, views.cohorts(t, lang, await svc.rotations.cohorts()))
