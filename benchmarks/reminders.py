@@ -153,7 +153,7 @@ async def measure(name: str, url: str, count: int, days: int) -> list[str]:
         f"sweep ÷ baseline median {statistics.median(ratios):.1f}×",
         f"- memory allocated during one daily sweep (tracemalloc peak): median "
         f"{statistics.median(peaks):.1f} MiB",
-        f"- outbox rows after all sweeps: {outbox:,} (each exactly once)",
+        f"- outbox rows after all sweeps: {outbox:,} (one per message: the unique key)",
     ]  # fmt: skip
     return lines
 

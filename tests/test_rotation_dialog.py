@@ -186,3 +186,32 @@ async def test_forged_and_foreign_presses_change_nothing(
             alerts = (await session.scalars(select(OutboxMessage))).all()
         assert answers == []
         assert alerts == []
+
+
+async def test_the_reminder_comes_in_the_persons_language_and_the_last_answer_counts(
+    bot_config: Config, fake_api: FakeBotApi
+) -> None:
+    start = date(2027, 1, 4)
+    async with running_bot(bot_config) as app:
+        svc = services(app)
+        rotation = await _setup(svc, fake_api, start, start + timedelta(days=20), link=False)
+        english = 5103
+        await fake_api.send_text(english, "/start", language="en")
+        await fake_api.wait_for("sendMessage", english, 1)
+        assert await link_directly(svc.sessions, english, NIP_A)
+        await _sweep(svc, app.bot)
+        reminder = next(c for c in fake_api.sent(english) if "Rotation reminder" in
+                        c.params.get("text", ""))  # fmt: skip
+        labels = [label for label, _ in fake_api.buttons(reminder)]
+        assert labels == ["Ready", "Need support", "Not ready"]
+        await press(fake_api, english, reminder, f"rdy:{rotation}:support")
+        await press(fake_api, english, reminder, f"rdy:{rotation}:ready")
+        latest = await svc.readiness.latest(rotation)
+        async with svc.sessions() as session:
+            history = list(await session.scalars(
+                select(ReadinessAnswer.status).where(ReadinessAnswer.rotation_id == rotation)
+                .order_by(ReadinessAnswer.id)
+            ))  # fmt: skip
+        assert latest is not None
+        assert latest.status == "ready"
+        assert history == ["support", "ready"]
