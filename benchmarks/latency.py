@@ -85,7 +85,7 @@ def main() -> None:
     real = knowledge.base.entries
     lexicon = Lexicon.load()
     systems: dict[str, Callable[[str], object]] = {
-        "full": knowledge.ask,
+        "full": knowledge.ask_uncached,
         "search": SearchIndex(real, lexicon).search,
         "scan": baseline(list(real)),
     }

@@ -29,7 +29,10 @@ def create_engine(url: str, echo: bool = False, busy_timeout_ms: int = 10_000) -
 
     Statement parameters (NIPs, names) never appear in error messages or tracebacks.
     """
-    engine = create_async_engine(async_url(url), echo=echo, hide_parameters=not echo)
+    options: dict[str, Any] = {}
+    if async_url(url).startswith("sqlite"):
+        options = {"pool_size": 2, "max_overflow": 3}
+    engine = create_async_engine(async_url(url), echo=echo, hide_parameters=not echo, **options)
     if engine.dialect.name == "sqlite":
         database = engine.url.database
         if database and database != ":memory:":

@@ -16,7 +16,6 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, insert, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import UtcDateTime, utcnow
@@ -31,7 +30,7 @@ from db.models import (
     StagedYearly,
     Unit,
 )
-from db.repositories import rowcount
+from db.repositories import conflict_insert, rowcount
 from db.session import SessionFactory
 
 BATCH = 2000
@@ -137,8 +136,7 @@ async def _upsert(
 ) -> None:
     """INSERT … SELECT … ON CONFLICT (key) DO UPDATE the value columns where they differ."""
     values = (value,) if isinstance(value, str) else value
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).from_select([*key, *values], source)
+    statement = conflict_insert(session, model).from_select([*key, *values], source)
     table = model.__table__
     statement = statement.on_conflict_do_update(
         index_elements=key,

@@ -251,3 +251,16 @@ def test_only_the_start_of_a_very_long_question_is_searched() -> None:
     result = KNOWLEDGE.ask(flood)
     assert len(result.question) == MAX_QUESTION_CHARS
     assert result.question == flood[:MAX_QUESTION_CHARS]
+
+
+async def test_a_repeated_question_is_answered_from_the_cache_until_a_reload(
+    tmp_path: Path,
+) -> None:
+    knowledge = Knowledge(Thresholds(), cache_dir=tmp_path)
+    first = knowledge.ask("kp reguler brp thn sekali sih?")
+    assert knowledge.ask("kp reguler brp thn sekali sih?") is first
+    assert knowledge.ask("kp reguler brp thn sekali sih?", "en") is not first
+    assert await knowledge.reload() == []
+    again = knowledge.ask("kp reguler brp thn sekali sih?")
+    assert again is not first
+    assert again == knowledge.ask_uncached("kp reguler brp thn sekali sih?")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ ANSWERED, AMBIGUOUS, NO_MATCH, REFUSED = "answered", "ambiguous", "no_match", "r
 # A real question fits in far fewer characters; a 4,096-character message would cost ~100 ms
 # of search for nothing.
 MAX_QUESTION_CHARS = 500
+CACHED = 2_048  # answers kept per content version (a few hundred KiB)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class Knowledge:
         self._cache_dir = cache_dir
         self._version = versions.build(kb_dir, cache_dir)
         self._reloading = asyncio.Lock()
+        # Staff ask the same questions again and again: the last CACHED answers of the version in
+        # use, keyed by the exact text (a reload starts afresh).
+        self._answers: OrderedDict[tuple[str, str | None], Result] = OrderedDict()
 
     @property
     def base(self) -> kb.KnowledgeBase:
@@ -85,7 +90,7 @@ class Knowledge:
                 return exc.problems
             finally:
                 sys.setswitchinterval(previous)
-            self._version = version
+            self._version, self._answers = version, OrderedDict()
         log.info("content reloaded: %d entries", len(version.base.entries))
         return []
 
@@ -100,6 +105,19 @@ class Knowledge:
 
     def ask(self, question: str, language: str | None = None) -> Result:
         """Classify and answer one question (only its first MAX_QUESTION_CHARS are searched)."""
+        question = question[:MAX_QUESTION_CHARS]
+        key = (question, language)
+        if (known := self._answers.get(key)) is not None:
+            self._answers.move_to_end(key)
+            return known
+        result = self.ask_uncached(question, language)
+        self._answers[key] = result
+        if len(self._answers) > CACHED:
+            self._answers.popitem(last=False)
+        return result
+
+    def ask_uncached(self, question: str, language: str | None = None) -> Result:
+        """The answer worked out afresh (benchmarks time this, not the cache)."""
         question = question[:MAX_QUESTION_CHARS]
         version = self._version
         lang = language or self.language_of(question)
