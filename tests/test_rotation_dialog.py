@@ -85,9 +85,12 @@ async def test_the_readiness_loop_from_reminder_to_help_and_hr_alert(
         assert labels == ["Siap", "Perlu pendampingan", "Belum siap"]
 
         first_line = await press(fake_api, PERSON, reminder, f"rdy:{rotation}:not_ready")
+        await press(fake_api, PERSON, reminder, f"rdy:{rotation}:not_ready")  # a double tap
         assert "Saya paham alasan rotasi ini" in first_line.params["text"]
         await fake_api.wait_for("sendMessage", ADMIN_ID, 1)  # sent at once, not at the sweep
+        await _sweep(svc, app.bot)
         alerts = fake_api.texts(ADMIN_ID)
+        assert len(alerts) == 1  # the double tap made one answer and one alert
         assert any("Belum siap" in a and "198805142012031002" not in a for a in alerts)
 
         answer = await _answer_id(svc, rotation)

@@ -135,3 +135,21 @@ async def test_a_past_tmt_is_kept_with_a_warning(services: Services) -> None:
     applied = await _import(services, _plan(past, future))
     assert applied.inserted == 2
     assert [(w.row, w.column, w.severity) for w in applied.warnings] == [(2, "tmt", "warning")]
+
+
+async def test_a_plan_named_like_any_file_is_recognised_by_its_columns(
+    services: Services,
+) -> None:
+    await _employees(services)
+    tmt = _today() + timedelta(days=40)
+    plan = _plan(tmt, tmt).encode()
+    parsed = checking.parse(plan, "data.csv", "employees", _today(), guessed=True)
+    assert parsed.kind == "rotations"
+    assert parsed.errors == []
+    employees = (TEMPLATES / "pegawai.csv").read_bytes()
+    guess = checking.parse(employees, "data.csv", "employees", _today(), guessed=True)
+    assert guess.kind == "employees"
+    # Said outright (the CLI's kind argument), the kind stands: the columns are reported missing.
+    stated = checking.parse(plan, "data.csv", "employees", _today())
+    assert stated.kind == "employees"
+    assert stated.errors

@@ -119,20 +119,35 @@ def parse(
     today: date,
     progress: Callable[[int], None] | None = None,
     limits: Limits | None = None,
+    guessed: bool = False,
 ) -> Parsed:
     """Check every row of one file; nothing is written here.
 
-    A file that cannot be read at all comes back with ``problem`` set and no rows.
+    A file that cannot be read at all comes back with ``problem`` set and no rows. When the
+    ``kind`` was only guessed from the file's name, its columns may correct the guess.
     """
     limits = limits or Limits()
     result = Parsed(kind)
     try:
         table = read_table(content, filename, limits.max_bytes, limits.max_rows)
         result.encoding = table.encoding
+        if guessed:
+            result.kind = kind = _sniffed(table.headers, kind)
         _check_rows(table, kind, today, result, progress)
     except FileProblem as problem:
         return Parsed(kind, problem=(problem.key, problem.values))
     return result
+
+
+def _sniffed(headers: list[str], kind: str) -> str:
+    """A rotation plan sent as if it were an employee file (a file name that says neither):
+    its "Unit Tujuan", "TMT" and "Kelompok" columns tell."""
+    if kind != "employees":
+        return kind
+    found = {header_names("rotations").get(_key(str(h))) for h in headers}
+    plan = {"nip", "unit", "position_name", "position_type", "tmt", "cohort"}
+    employee = {header_names("employees").get(_key(str(h))) for h in headers}
+    return "rotations" if plan <= found and "grade" not in employee else kind
 
 
 def _check_rows(

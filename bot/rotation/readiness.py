@@ -83,6 +83,12 @@ class Readiness:
             if not self._open(move):
                 return None
             assert move is not None
+            latest = await session.scalar(
+                select(ReadinessAnswer).where(ReadinessAnswer.rotation_id == rotation_id)
+                .order_by(ReadinessAnswer.id.desc()).limit(1)
+            )  # fmt: skip
+            if latest is not None and latest.status == status and not latest.blocks:
+                return _answer(latest, move)  # a double tap: one answer, one alert
             row = ReadinessAnswer(rotation_id=rotation_id, status=status, blocks={},
                                   answered_at=self._clock())  # fmt: skip
             session.add(row)

@@ -47,7 +47,7 @@ async def import_document(update: Update, context: BotContext) -> None:
     content = bytes(await (await message.document.get_file()).download_as_bytearray())
     kind = kind_of(name, message.caption or "")
     today = svc.planner.today(svc.clock())
-    parsed = await svc.cpu.run(checking.parse, content, name, kind, today, None, limits)
+    parsed = await svc.cpu.run(checking.parse, content, name, kind, today, None, limits, True)
     if parsed.problem is not None:
         key, values = parsed.problem
         await send(update, hr_views.unreadable(t, lang, name, key, values))
@@ -59,7 +59,7 @@ async def import_document(update: Update, context: BotContext) -> None:
         assert update.effective_chat is not None
         report = checking.report_csv([*applied.errors, *applied.warnings])
         await update.effective_chat.send_document(report, filename=f"laporan-{name}.csv")
-    await send(update, hr_views.result(t, lang, name, kind, applied))
+    await send(update, hr_views.result(t, lang, name, parsed.kind, applied))
 
 
 def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]
