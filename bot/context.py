@@ -30,7 +30,7 @@ from bot.rotation.readiness import Readiness
 from bot.rotation.reminders import Reminders
 from bot.rotation.report import ReadinessReport
 from bot.rotation.schedule import Planner
-from db.session import SessionFactory, create_engine, session_factory
+from db.session import SessionFactory, autocommit, create_engine, session_factory
 
 SERVICES_KEY = "services"
 # bot_data key: a language that wins over every user's choice (``asnbot chat --lang`` only).
@@ -82,7 +82,7 @@ class Services:
             engine=engine,
             sessions=sessions,
             translate=Translator(config.timezone, config.default_language),
-            users=UserService(sessions, config.default_language),
+            users=UserService(sessions, config.default_language, autocommit(engine)),
             dialogs=dialogs,
             handoff=HandoffService(sessions, dialogs),
             knowledge=Knowledge(

@@ -50,6 +50,15 @@ def _sqlite_pragmas(busy_timeout_ms: int, dbapi_connection: Any, _record: object
     cursor.close()
 
 
+def autocommit(engine: AsyncEngine) -> SessionFactory:
+    """Sessions for single statements. On PostgreSQL they send no BEGIN and ROLLBACK around a
+    lone SELECT (three round trips become one); SQLite sends none for a SELECT anyway, and
+    switching its connection's mode would cost two thread hops, so it keeps the usual ones."""
+    if engine.dialect.name != "postgresql":
+        return session_factory(engine)
+    return session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+
 def session_factory(engine: AsyncEngine) -> SessionFactory:
     """Sessions that keep loaded values after commit (services return them)."""
     return async_sessionmaker(engine, expire_on_commit=False)

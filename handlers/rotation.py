@@ -22,7 +22,7 @@ from handlers.common import send
 NOTE_FLOW = "readiness_note"
 
 
-async def _parts(update: Update) -> list[str]:
+def _parts(update: Update) -> list[str]:
     query = update.callback_query
     assert query is not None
     assert query.data is not None
@@ -36,16 +36,16 @@ async def _closed(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(t(context.lang, "rotation.closed"))
 
 
-async def _user(update: Update) -> int:
+def _user(update: Update) -> int:
     assert update.effective_user is not None
     return update.effective_user.id
 
 
 async def status(update: Update, context: BotContext) -> None:
     """Siap / Perlu pendampingan / Belum siap under a reminder."""
-    _, rotation, value = await _parts(update)
+    _, rotation, value = _parts(update)
     svc, t, lang = context.services, context.services.translate, context.lang
-    answer = await svc.readiness.answer(await _user(update), int(rotation), value)
+    answer = await svc.readiness.answer(_user(update), int(rotation), value)
     if answer is None:
         await _closed(update, context)
         return
@@ -61,9 +61,9 @@ async def status(update: Update, context: BotContext) -> None:
 
 async def block(update: Update, context: BotContext) -> None:
     """One line of the check; then the next line, or the reason question."""
-    _, answer_id, index, value = await _parts(update)
+    _, answer_id, index, value = _parts(update)
     svc, t, lang = context.services, context.services.translate, context.lang
-    answer = await svc.readiness.block(await _user(update), int(answer_id), int(index), value)
+    answer = await svc.readiness.block(_user(update), int(answer_id), int(index), value)
     if answer is None:
         await _closed(update, context)
         return
@@ -77,9 +77,9 @@ async def block(update: Update, context: BotContext) -> None:
 
 async def reason(update: Update, context: BotContext) -> None:
     """The reason category; then an optional note in the person's own words."""
-    _, answer_id, value = await _parts(update)
+    _, answer_id, value = _parts(update)
     svc, t, lang = context.services, context.services.translate, context.lang
-    user = await _user(update)
+    user = _user(update)
     answer = await svc.readiness.reason(user, int(answer_id), value)
     if answer is None:
         await _closed(update, context)
@@ -92,7 +92,7 @@ async def reason(update: Update, context: BotContext) -> None:
 
 async def note_step(update: Update, context: BotContext, dialog: Dialog) -> None:
     """The person's note (kept for HR admins only), then the help that fits."""
-    svc, user = context.services, await _user(update)
+    svc, user = context.services, _user(update)
     assert update.effective_message is not None
     await svc.dialogs.end(user)
     text = update.effective_message.text or ""
@@ -102,8 +102,8 @@ async def note_step(update: Update, context: BotContext, dialog: Dialog) -> None
 
 
 async def skip_note(update: Update, context: BotContext) -> None:
-    _, answer_id = await _parts(update)
-    svc, user = context.services, await _user(update)
+    _, answer_id = _parts(update)
+    svc, user = context.services, _user(update)
     await svc.dialogs.end(user)
     answer = await svc.readiness.note(user, int(answer_id), "")
     if answer is None:
@@ -132,9 +132,9 @@ def _entry_ids() -> set[str]:
 
 async def mentor(update: Update, context: BotContext) -> None:
     """Ask HR for a mentor; an HR admin assigns one."""
-    _, answer_id = await _parts(update)
+    _, answer_id = _parts(update)
     svc, t, lang = context.services, context.services.translate, context.lang
-    answer = await svc.readiness.ask_mentor(await _user(update), int(answer_id))
+    answer = await svc.readiness.ask_mentor(_user(update), int(answer_id))
     if answer is None:
         await _closed(update, context)
         return
@@ -145,9 +145,9 @@ async def mentor(update: Update, context: BotContext) -> None:
 
 async def talk(update: Update, context: BotContext) -> None:
     """Put a "please talk to me about my rotation" note with its context in HR's queue."""
-    _, answer_id = await _parts(update)
+    _, answer_id = _parts(update)
     svc, t, lang = context.services, context.services.translate, context.lang
-    user = await _user(update)
+    user = _user(update)
     answer = await svc.readiness.own(user, int(answer_id))
     if answer is None:
         await _closed(update, context)
@@ -161,9 +161,9 @@ async def talk(update: Update, context: BotContext) -> None:
 
 async def checkin(update: Update, context: BotContext) -> None:
     """Lancar / Ada kendala / Butuh bantuan after the move."""
-    _, rotation, offset, value = await _parts(update)
+    _, rotation, offset, value = _parts(update)
     svc, t, lang = context.services, context.services.translate, context.lang
-    user = await _user(update)
+    user = _user(update)
     done = await svc.readiness.checkin(user, int(rotation), int(offset), value)
     if not done:
         await _closed(update, context)
@@ -180,7 +180,7 @@ async def checkin(update: Update, context: BotContext) -> None:
 async def own_rotations(update: Update, context: BotContext) -> None:
     """/rotasi for a person: their planned moves, each with the readiness buttons."""
     svc, t, lang = context.services, context.services.translate, context.lang
-    found = await svc.reminders.own(await _user(update))
+    found = await svc.reminders.own(_user(update))
     if not found:
         await send(update, Reply(t(lang, "rotation.none_planned")))
         return
@@ -197,9 +197,9 @@ async def own_rotations(update: Update, context: BotContext) -> None:
 
 async def mentor_answer(update: Update, context: BotContext) -> None:
     """The mentor accepts or declines; accepting introduces the two."""
-    _, pairing_id, value = await _parts(update)
+    _, pairing_id, value = _parts(update)
     svc, t, lang = context.services, context.services.translate, context.lang
-    pairing = await svc.mentoring.respond(await _user(update), int(pairing_id), value == "yes")
+    pairing = await svc.mentoring.respond(_user(update), int(pairing_id), value == "yes")
     if pairing is None:
         await _closed(update, context)
         return

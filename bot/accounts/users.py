@@ -37,8 +37,11 @@ class UserInfo:
 class UserService:
     """Reads and updates the ``users`` table; each call is one transaction."""
 
-    def __init__(self, sessions: SessionFactory, default_language: str) -> None:
+    def __init__(
+        self, sessions: SessionFactory, default_language: str, reads: SessionFactory | None = None
+    ) -> None:
         self._sessions = sessions
+        self._reads = reads or sessions  # the per-update read: autocommit where that is cheaper
         self._default = default_language
 
     @retry_on_lock
@@ -46,7 +49,7 @@ class UserService:
         """The sender with their link and open conversation, in one query; created on first
         contact. ``last_seen_at`` is written only when older than SEEN_EVERY."""
         now = utcnow()
-        async with self._sessions() as session:
+        async with self._reads() as session:
             row = (await session.execute(_SENDER.where(User.id == user_id))).first()
             if row is None:
                 lang = pick_language(None, telegram_language, self._default)
