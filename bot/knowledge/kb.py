@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,11 @@ class KnowledgeBase:
     topics: dict[str, dict[str, str]]
 
     def get(self, entry_id: str) -> Entry | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
+        return self._by_id.get(entry_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
 
 
 class ContentError(Exception):
