@@ -50,10 +50,12 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 @click.pass_context
 def run(ctx: click.Context, /, webhook: bool | None, **overrides: Any) -> None:
     """Run the Telegram bot (long polling unless --webhook or telegram.mode says webhook)."""
+    config = _with_webhook(_config(ctx), webhook, overrides)
+    if config.telegram.mode == "polling":
+        skip_webhook_server()
     from bot.app import build_application
     from bot.runner import run_forever
 
-    config = _with_webhook(_config(ctx), webhook, overrides)
     if not config.telegram.token:
         _fail("configuration error: TELEGRAM_BOT_TOKEN: not set (the console chat needs none)")
     try:
@@ -63,6 +65,21 @@ def run(ctx: click.Context, /, webhook: bool | None, **overrides: Any) -> None:
     except Exception as exc:
         report_crash(exc)
         _fail(f"could not run the bot: {type(exc).__name__}")
+
+
+def skip_webhook_server() -> None:
+    """Polling needs no web server: keep python-telegram-bot from importing tornado (3.7 MiB
+    resident for the life of the process). Must run before telegram.ext is imported."""
+    if "telegram.ext" not in sys.modules:
+        sys.modules.setdefault("tornado", None)  # type: ignore[arg-type]
+    skip_http_client_cli()
+
+
+def skip_http_client_cli() -> None:
+    """httpx imports its own command-line client (with pygments) whenever those packages happen
+    to be installed, as they are beside the test tools; the bot never uses it."""
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
 def _with_webhook(config: Config, webhook: bool | None, overrides: dict[str, Any]) -> Config:
@@ -86,6 +103,7 @@ def chat(ctx: click.Context, as_nip: str | None, admin: bool, lang: str | None) 
 
     The plain chat, each --as NIP and --admin are separate console users: linking or deleting
     one leaves the others alone."""
+    skip_webhook_server()  # the console never serves a webhook
     from bot.chat_loop import console_identity, run_chat
 
     config = console_identity(_config(ctx), as_nip, admin)

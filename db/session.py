@@ -29,7 +29,9 @@ def create_engine(url: str, echo: bool = False, busy_timeout_ms: int = 10_000) -
 
     Statement parameters (NIPs, names) never appear in error messages or tracebacks.
     """
-    options: dict[str, Any] = {}
+    # SQLite writes one at a time: a few connections (each a thread) are enough. On PostgreSQL
+    # one update holds a connection for one statement, so 5 + 5 serve the update slots.
+    options: dict[str, Any] = {"pool_size": 5, "max_overflow": 5}
     if async_url(url).startswith("sqlite"):
         options = {"pool_size": 2, "max_overflow": 3}
     engine = create_async_engine(async_url(url), echo=echo, hide_parameters=not echo, **options)

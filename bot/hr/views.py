@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot import callbacks
-from bot.hr.checking import RowError
-from bot.hr.imports import Applied
 from bot.hr.questions import Question
 from bot.hr.stats import Overview
 from bot.i18n import Translator
 from bot.knowledge.ratings import EntryRating
 from bot.replies import MESSAGE_LIMIT, Button, Html, Reply, escape, split_reply, visible_length
+
+if TYPE_CHECKING:  # the import machinery is loaded when a file arrives, not at start-up
+    from bot.hr.checking import RowError
+    from bot.hr.imports import Applied
 
 QUOTE_LIMIT = 500  # characters of an asker's question quoted above the answer
 LISTED_QUESTION = 160  # characters of a question in the admin's list

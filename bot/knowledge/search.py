@@ -99,8 +99,11 @@ class SearchIndex:
                 seen[gram] += 1
         total = max(len(self.docs), 1)
         self.gram_idf = {g: math.log(1 + total / n) for g, n in seen.items()}
+        shared: dict[float, float] = {}
         for doc_grams in grams:
             _normalise(doc_grams, self.gram_idf)
+            for gram, weight in doc_grams.items():  # equal weights: one float object, not many
+                doc_grams[gram] = shared.setdefault(weight, weight)
         # Looked up per candidate: 25 entries x ~50 grams of a question are cheap dict reads,
         # where walking postings of common grams would touch thousands of numbers.
         self.grams = grams

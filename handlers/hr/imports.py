@@ -7,9 +7,7 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.config import Config
 from bot.context import BotContext
-from bot.hr import checking
 from bot.hr import views as hr_views
-from bot.hr.imports import apply
 from bot.replies import Reply
 from handlers.common import PRIVATE, send
 from handlers.hr.admin import admin_filter
@@ -30,6 +28,9 @@ def kind_of(filename: str, caption: str) -> str:
 
 async def import_document(update: Update, context: BotContext) -> None:
     """Check the file in the worker process, apply it when every row is valid, report."""
+    from bot.hr import checking  # here: the import machinery is only for the files HR sends
+    from bot.hr.imports import apply
+
     message = update.effective_message
     assert message is not None
     assert message.document is not None
