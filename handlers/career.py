@@ -16,7 +16,7 @@ from bot.config import Config
 from bot.context import BotContext
 from bot.replies import Reply
 from handlers.common import PRIVATE, send
-from handlers.hr.admin import admin_filter
+from handlers.hr.admin import admin_filter, admin_press
 
 
 def _today(context: BotContext) -> date:
@@ -94,15 +94,11 @@ async def employee_profile(update: Update, context: BotContext) -> None:
 
 async def employee_profile_button(update: Update, context: BotContext) -> None:
     """A match of a name search (admins only; forged presses are ignored); audited."""
-    query = update.callback_query
-    assert query is not None
-    assert query.data is not None
-    await query.answer()
     svc, t, lang = context.services, context.services.translate, context.lang
-    if not svc.is_admin(query.from_user.id):
+    if (number := await admin_press(update, context)) is None:
         return
-    number = int(query.data.rsplit(":", 1)[1])
-    found = await svc.profiles.for_admin(query.from_user.id, "", _today(context), number)
+    assert update.effective_user is not None
+    found = await svc.profiles.for_admin(update.effective_user.id, "", _today(context), number)
     if found is not None:
         await send(update, career_views.profile(t, lang, found, _today(context), masked=True))
 

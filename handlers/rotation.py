@@ -14,7 +14,7 @@ from bot.accounts.dialogs import Dialog
 from bot.context import BotContext
 from bot.jobs import send_soon
 from bot.replies import Reply
-from bot.rotation import fit, guide
+from bot.rotation import fit, guide, messages
 from bot.rotation import views as rotation_views
 from bot.rotation.readiness import Answer
 from handlers.common import send
@@ -116,11 +116,9 @@ async def skip_note(update: Update, context: BotContext) -> None:
 
 async def _help(update: Update, context: BotContext, answer: Answer) -> None:
     svc, t, lang = context.services, context.services.translate, context.lang
-    today = svc.planner.today(svc.clock())
-    profile = await svc.profiles.load(answer.move.employee_id, today)
-    if profile is None:
+    matched = await fit.of_person(svc.profiles, answer.move, svc.planner.today(svc.clock()))
+    if matched is None:
         return
-    matched = fit.for_move(profile, answer.move, today)
     base = svc.knowledge.base
     titles = {e.id: e.title(lang) for e in (base.get(i) for i in _entry_ids()) if e is not None}
     await send(update, rotation_views.help_for(t, lang, answer, guide.guide(), matched, titles))
@@ -184,15 +182,9 @@ async def own_rotations(update: Update, context: BotContext) -> None:
     if not found:
         await send(update, Reply(t(lang, "rotation.none_planned")))
         return
-    today = svc.planner.today(svc.clock())
     for move in found:
-        profile = await svc.profiles.load(move.employee_id, today)
-        if profile is not None:
-            matched = fit.for_move(profile, move, today)
-            days = (move.tmt - today).days
-            await send(
-                update, rotation_views.reminder(t, lang, move, guide.guide(), matched, days)
-            )
+        if (shown := await messages.reminder(svc, move, lang)) is not None:
+            await send(update, shown)
 
 
 async def mentor_answer(update: Update, context: BotContext) -> None:

@@ -258,17 +258,7 @@ def _employee(
         errors.append(RowError(number, "name", name, "a name of 2 characters or more is needed"))
     for column in ("name", "position_name"):
         _free_text(_text(cells.get(column)), column, number, errors)
-    unit_text = _text(cells.get("unit"))
-    unit, approximate = match_unit(unit_text)
-    if unit is None:
-        errors.append(RowError(number, "unit", unit_text, "unknown unit (see content/units.toml)"))
-    elif approximate:
-        errors.append(RowError(number, "unit", unit_text, f"matched {unit_text!r} -> {unit}",
-                               "note"))  # fmt: skip
-    position_type = _checked(
-        cells, "position_type", lambda text: POSITION_TYPES.get(text.lower()), BAD_POSITION,
-        number, errors,
-    )  # fmt: skip
+    unit, position_type = _post_cells(cells, number, errors)
     level = LEVELS.get(_text(cells.get("functional_level")).lower().replace("_", " "))
     if position_type == "fungsional" and level is None:
         value = _text(cells.get("functional_level"))
@@ -308,6 +298,25 @@ def _employee(
         stated = _date(cells.get("birth_date"), "birth_date", number, errors, required=False)
         errors.extend(crosscheck.employee(row, number, stated))
     return row
+
+
+def _post_cells(
+    cells: dict[str, Any], number: int, errors: list[RowError]
+) -> tuple[str | None, str | None]:
+    """The unit (by code or official name; a close match is reported as a note) and the
+    position type of a row."""
+    unit_text = _text(cells.get("unit"))
+    unit, approximate = match_unit(unit_text)
+    if unit is None:
+        errors.append(RowError(number, "unit", unit_text, "unknown unit (see content/units.toml)"))
+    elif approximate:
+        errors.append(RowError(number, "unit", unit_text, f"matched {unit_text!r} -> {unit}",
+                               "note"))  # fmt: skip
+    position_type = _checked(
+        cells, "position_type", lambda text: POSITION_TYPES.get(text.lower()), BAD_POSITION,
+        number, errors,
+    )  # fmt: skip
+    return unit, position_type
 
 
 def _free_text(text: str, column: str, number: int, errors: list[RowError]) -> None:
@@ -419,17 +428,7 @@ def _rotation(
 ) -> dict[str, Any]:
     """One person's planned move: NIP, target unit and post, TMT, SK, cohort, reason."""
     raw_nip = _nip_cell(cells, number, errors)
-    unit_text = _text(cells.get("unit"))
-    unit, approximate = match_unit(unit_text)
-    if unit is None:
-        errors.append(RowError(number, "unit", unit_text, "unknown unit (see content/units.toml)"))
-    elif approximate:
-        errors.append(RowError(number, "unit", unit_text, f"matched {unit_text!r} -> {unit}",
-                               "note"))  # fmt: skip
-    position_type = _checked(
-        cells, "position_type", lambda text: POSITION_TYPES.get(text.lower()), BAD_POSITION,
-        number, errors,
-    )  # fmt: skip
+    unit, position_type = _post_cells(cells, number, errors)
     level = LEVELS.get(_text(cells.get("functional_level")).lower().replace("_", " "))
     if _text(cells.get("functional_level")) and level is None:
         errors.append(RowError(number, "functional_level", _text(cells.get("functional_level")),

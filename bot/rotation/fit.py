@@ -8,6 +8,7 @@ from datetime import date
 from bot.career.profile import (
     CompetencyRow,
     Profile,
+    ProfileService,
     Training,
     competency_report,
     training_advice,
@@ -22,6 +23,12 @@ class Fit:
     training: tuple[Training, ...]
     typical: bool  # the standard is the typical one, not the agency's own SKJ
     missing_level: bool  # a functional post without its jenjang in the plan
+
+
+async def of_person(profiles: ProfileService, move: Move, today: date) -> Fit | None:
+    """The moving person's gaps against the target post (None: the employee is gone)."""
+    profile = await profiles.load(move.employee_id, today)
+    return for_move(profile, move, today) if profile is not None else None
 
 
 def for_move(profile: Profile, move: Move, today: date) -> Fit:

@@ -12,16 +12,27 @@ from bot.outbox.store import Item
 from bot.replies import Reply
 from bot.rotation import fit, guide, readiness, schedule, views
 from bot.rotation import mentoring as mentoring_kinds
+from bot.rotation.moves import Move
 
 if TYPE_CHECKING:
     from bot.context import Services
+
+
+async def reminder(svc: Services, move: Move, lang: str) -> Reply | None:
+    """The reminder of a move as of today (sent by the sweep, shown again by /rotasi)."""
+    today = svc.planner.today(svc.clock())
+    matched = await fit.of_person(svc.profiles, move, today)
+    if matched is None:
+        return None
+    days = (move.tmt - today).days
+    return views.reminder(svc.translate, lang, move, guide.guide(), matched, days)
 
 
 def register(svc: Services) -> None:
     """Teach the sender the rotation feature's kinds of message."""
     t, planner = svc.translate, svc.planner
 
-    async def reminder(item: Item) -> list[Reply] | None:
+    async def planned(item: Item) -> list[Reply] | None:
         found = await svc.reminders.message(item.ref_id)
         if found is None:
             return None
@@ -34,12 +45,8 @@ def register(svc: Services) -> None:
             return [views.checkin(t, lang, move, row.offset_days)]
         if today >= move.tmt:
             return None
-        profile = await svc.profiles.load(move.employee_id, today)
-        if profile is None:
-            return None
-        matched = fit.for_move(profile, move, today)
-        days = (move.tmt - today).days
-        return [views.reminder(t, lang, move, guide.guide(), matched, days)]
+        shown = await reminder(svc, move, lang)
+        return [shown] if shown is not None else None
 
     async def alert(item: Item) -> list[Reply] | None:
         found = await svc.readiness.alert(item.ref_id)
@@ -71,7 +78,7 @@ def register(svc: Services) -> None:
     sender = svc.sender
     for kind in (mentoring_kinds.OFFER, mentoring_kinds.INTRO, mentoring_kinds.ANSWER):
         sender.register(kind, mentoring)
-    sender.register(schedule.OUTBOX_KIND[schedule.REMINDER], reminder)
-    sender.register(schedule.OUTBOX_KIND[schedule.CHECKIN], reminder)
+    sender.register(schedule.OUTBOX_KIND[schedule.REMINDER], planned)
+    sender.register(schedule.OUTBOX_KIND[schedule.CHECKIN], planned)
     sender.register(readiness.ALERT, alert)
     sender.register(readiness.CHECKIN_ALERT, checkin_alert)

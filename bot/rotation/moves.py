@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db.models import Employee, Rotation, TelegramLink, Unit, User
+from db.session import SessionFactory
+
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,19 @@ async def load(session: AsyncSession, *where: Any) -> list[Move]:
 async def of_rotation(session: AsyncSession, rotation_id: int) -> Move | None:
     found = await load(session, Rotation.id == rotation_id)
     return found[0] if found else None
+
+
+async def with_move(
+    sessions: SessionFactory, model: type[Row], row_id: int
+) -> tuple[Row, Move] | None:
+    """A row that carries a ``rotation_id`` (detached) and the move it is about."""
+    async with sessions() as session:
+        row = await session.get(model, row_id)
+        if row is None:
+            return None
+        move = await of_rotation(session, row.rotation_id)  # type: ignore[attr-defined]
+        session.expunge(row)
+    return (row, move) if move is not None else None
 
 
 async def of_user(session: AsyncSession, user_id: int, rotation_id: int) -> Move | None:

@@ -83,10 +83,7 @@ class Readiness:
             if not self._open(move):
                 return None
             assert move is not None
-            latest = await session.scalar(
-                select(ReadinessAnswer).where(ReadinessAnswer.rotation_id == rotation_id)
-                .order_by(ReadinessAnswer.id.desc()).limit(1)
-            )  # fmt: skip
+            latest = await _latest(session, rotation_id)
             if latest is not None and latest.status == status and not latest.blocks:
                 return _answer(latest, move)  # a double tap: one answer, one alert
             row = ReadinessAnswer(rotation_id=rotation_id, status=status, blocks={},
@@ -145,38 +142,30 @@ class Readiness:
             row.barrier = barrier_of(blocks)
             return _answer(row, found.move)
 
-    @retry_on_lock
     async def reason(self, user_id: int, answer_id: int, reason: str) -> Answer | None:
         assert reason in REASONS
-        async with self._sessions() as session, session.begin():
-            found = await self._latest_own(session, user_id, answer_id)
-            if found is None or found.status == "ready":
-                return None
-            row = await session.get(ReadinessAnswer, answer_id)
-            assert row is not None
-            row.reason = reason
-            return _answer(row, found.move)
+        return await self._change(user_id, answer_id, "reason", reason, ready_too=False)
 
-    @retry_on_lock
     async def note(self, user_id: int, answer_id: int, text: str) -> Answer | None:
-        async with self._sessions() as session, session.begin():
-            found = await self._latest_own(session, user_id, answer_id)
-            if found is None:
-                return None
-            row = await session.get(ReadinessAnswer, answer_id)
-            assert row is not None
-            row.note = text.strip()[:NOTE_LIMIT] or None
-            return _answer(row, found.move)
+        note = text.strip()[:NOTE_LIMIT] or None
+        return await self._change(user_id, answer_id, "note", note, ready_too=True)
+
+    async def ask_mentor(self, user_id: int, answer_id: int) -> Answer | None:
+        return await self._change(user_id, answer_id, "mentor_requested", True, ready_too=False)
 
     @retry_on_lock
-    async def ask_mentor(self, user_id: int, answer_id: int) -> Answer | None:
+    async def _change(
+        self, user_id: int, answer_id: int, field: str, value: object, ready_too: bool
+    ) -> Answer | None:
+        """Set one field of the user's latest open answer; "ready" answers only when
+        ``ready_too`` (they have no check, reason or mentor)."""
         async with self._sessions() as session, session.begin():
             found = await self._latest_own(session, user_id, answer_id)
-            if found is None or found.status == "ready":
+            if found is None or (found.status == "ready" and not ready_too):
                 return None
             row = await session.get(ReadinessAnswer, answer_id)
             assert row is not None
-            row.mentor_requested = True
+            setattr(row, field, value)
             return _answer(row, found.move)
 
     @retry_on_lock
@@ -199,31 +188,23 @@ class Readiness:
 
     async def latest(self, rotation_id: int) -> ReadinessAnswer | None:
         async with self._sessions() as session:
-            row = await session.scalar(
-                select(ReadinessAnswer).where(ReadinessAnswer.rotation_id == rotation_id)
-                .order_by(ReadinessAnswer.id.desc()).limit(1)
-            )  # fmt: skip
+            row = await _latest(session, rotation_id)
             if row is not None:
                 session.expunge(row)
             return row
 
     async def alert(self, answer_id: int) -> tuple[ReadinessAnswer, Move] | None:
-        async with self._sessions() as session:
-            row = await session.get(ReadinessAnswer, answer_id)
-            if row is None:
-                return None
-            move = await moves.of_rotation(session, row.rotation_id)
-            session.expunge(row)
-        return (row, move) if move is not None else None
+        return await moves.with_move(self._sessions, ReadinessAnswer, answer_id)
 
     async def checkin_alert(self, checkin_id: int) -> tuple[CheckinAnswer, Move] | None:
-        async with self._sessions() as session:
-            row = await session.get(CheckinAnswer, checkin_id)
-            if row is None:
-                return None
-            move = await moves.of_rotation(session, row.rotation_id)
-            session.expunge(row)
-        return (row, move) if move is not None else None
+        return await moves.with_move(self._sessions, CheckinAnswer, checkin_id)
+
+
+async def _latest(session: AsyncSession, rotation_id: int) -> ReadinessAnswer | None:
+    return await session.scalar(
+        select(ReadinessAnswer).where(ReadinessAnswer.rotation_id == rotation_id)
+        .order_by(ReadinessAnswer.id.desc()).limit(1)
+    )  # fmt: skip
 
 
 def _answer(row: ReadinessAnswer, move: Move) -> Answer:

@@ -72,10 +72,4 @@ class Reminders:
 
     async def message(self, message_id: int) -> tuple[RotationMessage, Move] | None:
         """A queued reminder or check-in and the move it is about."""
-        async with self._sessions() as session:
-            row = await session.get(RotationMessage, message_id)
-            if row is None:
-                return None
-            move = await moves.of_rotation(session, row.rotation_id)
-            session.expunge(row)
-        return (row, move) if move is not None else None
+        return await moves.with_move(self._sessions, RotationMessage, message_id)

@@ -18,6 +18,18 @@ def admin_filter(config: Config) -> filters.BaseFilter:
     return filters.User(user_id=config.superadmins, allow_empty=False)
 
 
+async def admin_press(update: Update, context: BotContext) -> int | None:
+    """The number an admin's button carries last in its data; None for anyone else (a forged
+    press is acknowledged and ignored)."""
+    query = update.callback_query
+    assert query is not None
+    assert query.data is not None
+    await query.answer()
+    if not context.services.is_admin(query.from_user.id):
+        return None
+    return int(query.data.rsplit(":", 1)[1])
+
+
 async def admin_overview(update: Update, context: BotContext) -> None:
     """What the database holds, for the admin."""
     svc = context.services

@@ -17,7 +17,7 @@ from bot.hr.delivery import deliver
 from bot.hr.questions import Question, write_draft
 from bot.replies import Html, Reply
 from handlers.common import PRIVATE, send
-from handlers.hr.admin import admin_filter
+from handlers.hr.admin import admin_filter, admin_press
 
 ANSWER_FLOW = "hr_answer"
 
@@ -33,13 +33,8 @@ async def list_open(update: Update, context: BotContext) -> None:
 
 async def _pressed_question(update: Update, context: BotContext) -> Question | None:
     """The question an admin's button names; None for non-admins (forged presses are ignored)."""
-    query = update.callback_query
-    assert query is not None
-    assert query.data is not None
-    await query.answer()
-    if not context.services.is_admin(query.from_user.id):
-        return None
-    return await context.services.hr_queue.get(int(query.data.split(":")[2]))
+    number = await admin_press(update, context)
+    return None if number is None else await context.services.hr_queue.get(number)
 
 
 async def start_answer(update: Update, context: BotContext) -> None:

@@ -20,7 +20,7 @@ from bot.replies import Reply
 from bot.rotation import chart, report
 from bot.rotation import hr_views as views
 from handlers.common import PRIVATE, send
-from handlers.hr.admin import admin_filter
+from handlers.hr.admin import admin_filter, admin_press
 from handlers.rotation import own_rotations
 
 
@@ -76,15 +76,11 @@ async def cancel(update: Update, context: BotContext) -> None:
 
 
 async def cancel_confirmed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    assert query.data is not None
-    await query.answer()
     svc, t, lang = context.services, context.services.translate, context.lang
-    if not svc.is_admin(query.from_user.id):
+    if (rotation := await admin_press(update, context)) is None:
         return
-    rotation = int(query.data.split(":")[1])
-    done = await svc.rotations.cancel(rotation, query.from_user.id)
+    assert update.effective_user is not None
+    done = await svc.rotations.cancel(rotation, update.effective_user.id)
     key = "rotation.hr_cancelled_done" if done else "rotation.hr_not_found"
     await send(update, Reply(t(lang, key, id=rotation, tmt="")))
 
