@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -200,3 +201,33 @@ def test_the_cli_lists_due_reminders_and_exports_readiness(
     assert book.worksheets[0].max_row == demo.SIZE + 1
     bad = runner.invoke(cli, ["reminders", "due", "--at", "besok"], env=env)
     assert bad.exit_code == 2
+
+
+def test_a_plan_imports_from_the_command_line(config: Config, tmp_path: object) -> None:
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "content" / "templates"
+    env = {"ASNBOT_DATABASE_URL": config.database_url}
+    runner = CliRunner()
+    employees = runner.invoke(
+        cli, ["import", "employees", str(templates / "pegawai.csv")], env=env
+    )
+    assert employees.exit_code == 0, employees.output
+    plan = runner.invoke(cli, ["import", "rotations", str(templates / "rotasi.csv")], env=env)
+    assert plan.exit_code == 0, plan.output
+    assert "2 new, 0 updated" in plan.output
+    due = runner.invoke(cli, ["reminders", "due"], env=env)
+    assert "0 due" in due.output  # nobody in the template plan has linked a Telegram account
+
+
+async def test_the_console_shows_a_demo_persons_due_reminder_at_start(config: Config) -> None:
+    if not config.database_url.startswith("sqlite"):
+        pytest.skip("the console's demo data is for the embedded SQLite database")
+    from bot.chat_loop import console_identity, run_chat
+
+    nip = demo.first_nip()
+    out = io.StringIO()
+    code = await run_chat(console_identity(config, nip, False), nip, None, io.StringIO(""), out)
+    assert code == 0
+    assert "Pengingat rotasi" in out.getvalue()
+    assert "#1 [Siap]  #2 [Perlu pendampingan]  #3 [Belum siap]" in out.getvalue()
