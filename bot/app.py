@@ -9,14 +9,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from telegram import (
-    BotCommand,
-    BotCommandScope,
-    BotCommandScopeChat,
-    BotCommandScopeDefault,
     LinkPreviewOptions,
 )
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -28,11 +23,9 @@ import handlers
 # assumes asyncio, which is what we run.
 if importlib.util.find_spec("sniffio") is None:
     sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
-from bot import jobs
-from bot.commands import COMMANDS
-from bot.config import LANGUAGES, Config
+from bot import jobs, menus
+from bot.config import Config
 from bot.context import SERVICES_KEY, BotContext, Services
-from bot.i18n import Translator
 from bot.safe_updates import SafeBot
 from bot.updates import PerUserUpdateProcessor
 from db.migrate import upgrade
@@ -92,7 +85,7 @@ async def startup(app: App) -> None:
     """Migrate the database, publish the command menu and start the periodic jobs."""
     services = services_of(app)
     await upgrade(services.engine)
-    await publish_commands(app, services.translate, services.config)
+    await publish_commands(app, services)
     jobs.schedule(app, services.config)
 
 
@@ -102,26 +95,8 @@ async def shutdown(app: App) -> None:
     await services_of(app).engine.dispose()
 
 
-async def publish_commands(app: App, t: Translator, config: Config) -> None:
-    """setMyCommands per language from the one declaration; admins also see admin commands."""
-    for lang in LANGUAGES:
-        code = None if lang == config.default_language else lang
-        await _set_menu(app, menu(t, lang), BotCommandScopeDefault(), code)
-    for admin_id in sorted(config.superadmins):
-        admin_menu = menu(t, config.default_language, admin=True)
-        await _set_menu(app, admin_menu, BotCommandScopeChat(admin_id), None)
-
-
-async def _set_menu(
-    app: App, commands: list[BotCommand], scope: BotCommandScope, language: str | None
-) -> None:
-    try:
-        await app.bot.set_my_commands(commands, scope=scope, language_code=language)
-    except TelegramError as exc:
-        # A menu that cannot be set (admin never opened the bot, say) must not stop the bot.
-        log.warning("could not set a command menu: %s", type(exc).__name__)
-
-
-def menu(t: Translator, lang: str, admin: bool = False) -> list[BotCommand]:
-    """The command menu in one language."""
-    return [BotCommand(c.name, t(lang, c.description)) for c in COMMANDS if admin or not c.admin]
+async def publish_commands(app: App, services: Services) -> None:
+    """setMyCommands per language for everyone, and per admin chat for each role."""
+    t, config = services.translate, services.config
+    await menus.publish_default(app.bot, t, config.default_language)
+    await menus.sync_admin_menus(app.bot, services, app.bot_data)

@@ -45,6 +45,10 @@ UNLINK_PATTERN = r"\Aunlink:confirm\Z"
 CANCEL = "cancel:confirm"
 CANCEL_PATTERN = r"\Acancel:confirm\Z"
 
+# The /admin menu: a button per admin command (the command's own role check applies).
+ADMIN_MENU = "adm:{name}"
+ADMIN_MENU_PATTERN = r"\Aadm:([a-z_]{1,20})\Z"
+
 ADMIN_PROFILE = "admin:profile:{number}"
 ADMIN_PROFILE_PATTERN = r"\Aadmin:profile:([0-9]{1,9})\Z"
 

@@ -268,6 +268,104 @@ def readiness_export(ctx: click.Context, file: Path, cohort: str | None) -> None
 
 
 @cli.group()
+def admin() -> None:
+    """HR admin roles: BKD/BKPSDM of a government, OPD of one unit."""
+
+
+@admin.command("grant")
+@click.argument("user")
+@click.argument("role", type=click.Choice(["bkd", "opd"], case_sensitive=False))
+@click.argument("scope")
+@click.pass_context
+def admin_grant(ctx: click.Context, user: str, role: str, scope: str) -> None:
+    """Make USER (Telegram user id, or the NIP of a linked account) an admin: bkd GOVERNMENT
+    (e.g. PROV, KERINCI) or opd UNIT (e.g. KERINCI-BKPSDM). Audited with no actor."""
+    from bot.hr.roles import RoleError, Roles
+    from bot.maintenance import with_sessions
+
+    async def task(sessions: Any) -> str:
+        roles = Roles(sessions)
+        user_id = await roles.user_id(user)
+        await roles.grant(None, user_id, role, scope)
+        return (f"user {user_id}: {role.lower()} {scope.upper()} (a running bot sets their "
+                "command menu within a minute)")  # fmt: skip
+
+    try:
+        click.echo(asyncio.run(with_sessions(_config(ctx), task)))
+    except RoleError as exc:
+        _fail(_role_problem(exc))
+
+
+@admin.command("revoke")
+@click.argument("user")
+@click.pass_context
+def admin_revoke(ctx: click.Context, user: str) -> None:
+    """Take USER's admin role away (audited with no actor)."""
+    from bot.hr.roles import RoleError, Roles
+    from bot.maintenance import with_sessions
+
+    async def task(sessions: Any) -> bool:
+        roles = Roles(sessions)
+        return await roles.revoke(None, await roles.user_id(user))
+
+    try:
+        done = asyncio.run(with_sessions(_config(ctx), task))
+    except RoleError as exc:
+        _fail(_role_problem(exc))
+    click.echo("role revoked" if done else "that user has no admin role")
+
+
+@admin.command("list")
+@click.pass_context
+def admin_list(ctx: click.Context) -> None:
+    """Superadmins from the configuration, then every granted role."""
+    from bot.hr.roles import Roles
+    from bot.maintenance import with_sessions
+
+    config = _config(ctx)
+    for user_id in sorted(config.superadmins):
+        click.echo(f"{user_id}\tsuperadmin\t(config)")
+    holders = asyncio.run(with_sessions(config, lambda s: Roles(s).holders()))
+    for h in holders:
+        role = "bkd" if h.role == "gov" else "opd"
+        click.echo(f"{h.user_id}\t{role}\t{h.scope}\t{h.granted_at:%Y-%m-%d}")
+
+
+def _role_problem(error: Any) -> str:
+    messages = {
+        "roles.bad_user": "USER must be a Telegram user id or an 18-digit NIP",
+        "roles.not_linked": "no Telegram account is linked to that NIP",
+        "roles.bad_role": "ROLE must be bkd or opd",
+        "roles.bad_government": "unknown government code (see content/units.toml)",
+        "roles.bad_unit": "unknown unit code (see content/units.toml: REGION-UNIT)",
+    }
+    return str(messages.get(error.key, error.key))
+
+
+@cli.group()
+def audit() -> None:
+    """The audit log of admin actions."""
+
+
+@audit.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def audit_export(ctx: click.Context, file: Path) -> None:
+    """Write the whole audit log to FILE.xlsx (times in the bot's time zone)."""
+    from bot.hr.audit import AuditLog, workbook
+    from bot.maintenance import with_sessions
+
+    if file.suffix.lower() != ".xlsx":
+        _fail("FILE must end in .xlsx")
+    config = _config(ctx)
+    entries, _ = asyncio.run(with_sessions(config, lambda s: AuditLog(s).recent(None)))
+    header = ["id", "time", "actor", "action", "employee_id", "detail"]
+    zone = config.timezone
+    file.write_bytes(workbook(entries, header, lambda at: f"{at.astimezone(zone):%Y-%m-%d %H:%M}"))
+    click.echo(f"{file}: {len(entries)} entries")
+
+
+@cli.group()
 def content() -> None:
     """Knowledge base content."""
 

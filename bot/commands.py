@@ -10,7 +10,8 @@ class Command:
     name: str
     description: str  # gettext key
     aliases: tuple[str, ...] = ()
-    admin: bool = False
+    level: str = "user"  # the lowest role that may use it: bot.access.LEVELS
+    audit_args: bool = True  # False when the arguments may name a person (a name search)
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -26,22 +27,32 @@ COMMANDS: tuple[Command, ...] = (
     Command("karier", "command.career", aliases=("career",)),
     Command("keluar", "command.unlink", aliases=("unlink",)),
     Command("hapus_data", "command.delete", aliases=("delete_data",)),
-    Command("admin", "command.admin", admin=True),
-    Command("pertanyaan", "command.questions", admin=True),
-    Command("muat_ulang", "command.reload", admin=True),
-    Command("kode_tautan", "command.link_code", admin=True),
-    Command("profil_pegawai", "command.employee_profile", admin=True),
+    Command("admin", "command.admin", level="unit"),
+    Command("pertanyaan", "command.questions", level="unit"),
+    Command("muat_ulang", "command.reload", level="super"),
+    Command("kode_tautan", "command.link_code", level="unit"),
+    Command("profil_pegawai", "command.employee_profile", level="unit", audit_args=False),
     Command("rotasi", "command.rotations", aliases=("rotation",)),
-    Command("rotasi_tmt", "command.rotation_move", admin=True),
-    Command("rotasi_batal", "command.rotation_cancel", admin=True),
-    Command("kesiapan", "command.readiness", aliases=("readiness",), admin=True),
-    Command("mentor", "command.mentor", admin=True),
+    Command("rotasi_tmt", "command.rotation_move", level="gov"),
+    Command("rotasi_batal", "command.rotation_cancel", level="gov"),
+    Command("kesiapan", "command.readiness", aliases=("readiness",), level="unit"),
+    Command("mentor", "command.mentor", level="gov"),
+    Command("peran", "command.roles", aliases=("roles",), level="super"),
+    Command("audit", "command.audit", level="super"),
 )
 
 
 def command(name: str) -> Command:
     """The declared command called ``name``."""
     return next(c for c in COMMANDS if c.name == name)
+
+
+def allowed(level: str) -> tuple[Command, ...]:
+    """The commands a role at ``level`` may use, in declaration order."""
+    from bot.access import LEVELS
+
+    rank = LEVELS.index(level)
+    return tuple(c for c in COMMANDS if LEVELS.index(c.level) <= rank)
 
 
 def names(name: str) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.access import Access
 from bot.accounts.dialogs import DialogService
 from bot.accounts.linking import LinkService
 from bot.accounts.server_key import server_key
@@ -15,8 +16,10 @@ from bot.accounts.users import UserInfo, UserService
 from bot.career.profile import ProfileService
 from bot.clock import Clock
 from bot.config import Config
+from bot.hr.audit import AuditLog
 from bot.hr.handoff import HandoffService
 from bot.hr.questions import HrQueue
+from bot.hr.roles import Roles
 from bot.i18n import Translator
 from bot.knowledge.answering import Knowledge, Thresholds
 from bot.knowledge.ratings import RatingService
@@ -65,6 +68,8 @@ class Services:
     readiness: Readiness
     readiness_report: ReadinessReport
     mentoring: Mentoring
+    roles: Roles
+    audit: AuditLog
 
     @classmethod
     def create(cls, config: Config) -> Services:
@@ -107,13 +112,11 @@ class Services:
             readiness=Readiness(sessions, planner, lambda: config.superadmins, clock),
             readiness_report=ReadinessReport(sessions),
             mentoring=Mentoring(sessions, clock),
+            roles=Roles(sessions),
+            audit=AuditLog(sessions),
         )
         messages.register(services)
         return services
-
-    def is_admin(self, user_id: int) -> bool:
-        """The one admin check: superadmins from the configuration."""
-        return user_id in self.config.superadmins
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -129,6 +132,19 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def services(self) -> Services:
         services: Services = self.bot_data[SERVICES_KEY]
         return services
+
+    @property
+    def access(self) -> Access | None:
+        """The current user's admin role, read by the gate; None for everyone else."""
+        return self.user_info.access if self.user_info else None
+
+    @property
+    def admin(self) -> Access:
+        """The admin role of the current user, for handlers behind the role check only."""
+        access = self.access
+        if access is None:
+            raise PermissionError("an admin handler ran for someone without a role")
+        return access
 
     @property
     def lang(self) -> str:

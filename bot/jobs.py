@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Bot
 from telegram.ext import Application
 
+from bot import menus
 from bot.config import Config
 from bot.context import CONSOLE_CHAT, BotContext, Services
 from bot.hr.delivery import deliver_pending
@@ -31,6 +32,7 @@ async def sweep_job(context: BotContext) -> None:
     if purged or resent:
         log.info("sweep: %d expired conversations removed, %d answers resent", purged, resent)
     if CONSOLE_CHAT not in context.bot_data:  # the console sends its own chat's part
+        await menus.sync_admin_menus(context.bot, svc, context.bot_data)  # roles from the CLI
         await send_due(context.bot, svc)
 
 

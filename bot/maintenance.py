@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,6 +23,8 @@ from db import repositories as repo
 from db.base import utcnow
 from db.migrate import current_revision, upgrade
 from db.session import SessionFactory, create_engine, session_factory
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -146,3 +149,9 @@ async def readiness_export(config: Config, cohort: str | None) -> tuple[bytes, i
     t = Translator(config.timezone, config.default_language)
     labels = hr_views.export_labels(t, config.default_language)
     return report.workbook(rows, summary, labels), len(rows)
+
+
+async def with_sessions(config: Config, task: Callable[[SessionFactory], Awaitable[T]]) -> T:
+    """Run ``task`` on sessions of the migrated database."""
+    async with _migrated(config) as engine:
+        return await task(session_factory(engine))

@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import callbacks
+from bot.access import Access
+from bot.commands import allowed
 from bot.config import LANGUAGES
 from bot.i18n import Translator
-from bot.replies import Button, Reply
+from bot.replies import Button, Html, Reply, escape
 
 if TYPE_CHECKING:
     from bot.accounts.users import UserInfo
@@ -43,9 +45,34 @@ def welcome(t: Translator, user: UserInfo) -> Reply:
     return Reply("\n\n".join(parts), main_menu(t, lang, user.consent_at is not None))
 
 
-def help_text(t: Translator, lang: str, consented: bool) -> Reply:
-    """What the bot can do and which commands exist."""
-    return Reply(t(lang, "help.text"), main_menu(t, lang, consented))
+def help_text(t: Translator, lang: str, consented: bool, access: Access | None = None) -> Reply:
+    """What the bot can do, and the commands this person may use (an admin's by role)."""
+    parts = [t(lang, "help.text"), t(lang, "help.commands", commands=_listing(t, lang, "user"))]
+    if access is not None:
+        hr = _listing(t, lang, access.role, above="user")
+        parts.append(t(lang, "help.admin_commands", role=role_name(t, lang, access), commands=hr))
+    return Reply("\n\n".join(parts), main_menu(t, lang, consented))
+
+
+def role_name(t: Translator, lang: str, access: Access) -> str:
+    """ "Superadmin", "BKD/BKPSDM Kabupaten Kerinci" or "OPD KERINCI-DISDIK"."""
+    if access.role == "super":
+        return t(lang, "role.super")
+    if access.role == "gov":
+        return t(lang, "role.gov", government=access.region or access.region_code or "")
+    return t(lang, "role.unit", unit=access.unit_code or "", government=access.region or "")
+
+
+def _listing(t: Translator, lang: str, level: str, above: str | None = None) -> Html:
+    """One line per command of ``level`` (English aliases in English), leaving out those a
+    role at ``above`` already has."""
+    skip = {c.name for c in allowed(above)} if above else set()
+    lines = []
+    for c in allowed(level):
+        if c.name not in skip:
+            name = c.aliases[0] if lang == "en" and c.aliases else c.name
+            lines.append(f"/{name} – {escape(t(lang, c.description))}")
+    return Html("\n".join(lines))
 
 
 def privacy(t: Translator, lang: str, consent_at: datetime | None) -> Reply:

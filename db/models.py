@@ -142,6 +142,11 @@ class HrQuestion(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     delivery_attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    # Routing: the government whose queue holds it (the asker's, or the province's) and the
+    # asker's unit when linked; HR may pass it to another government's queue.
+    region_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    close_reason: Mapped[str | None] = mapped_column(String(12))  # spam, duplicate, entry
 
 
 class AnswerRating(Base):
@@ -407,3 +412,51 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     holder: Mapped[str] = mapped_column(String(32))
     until: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AdminRole(Base):
+    """An HR admin below the superadmins: of a government (all its units) or of one unit."""
+
+    __tablename__ = "admin_roles"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    role: Mapped[str] = mapped_column(String(8))  # "gov" (BKD/BKPSDM) or "unit" (OPD)
+    region_code: Mapped[str] = mapped_column(String(20))  # the government, from units.toml
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    granted_by: Mapped[int | None] = mapped_column(BigInteger)
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Broadcast(Base):
+    """An announcement to an audience: one outbox row per recipient carries it out."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(BigInteger, index=True)  # None: the CLI
+    text: Mapped[str] = mapped_column(Text)  # Telegram HTML
+    media_kind: Mapped[str | None] = mapped_column(String(10))  # "photo" or "document"
+    media_file_id: Mapped[str | None] = mapped_column(String(200))
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ack: Mapped[bool] = mapped_column(default=False)
+    # A re-send to those who have not acknowledged points at the first broadcast.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"))
+    status: Mapped[str] = mapped_column(String(10), default="scheduled")
+    send_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class BroadcastAck(Base):
+    """A recipient pressed "Saya sudah membaca" (counted once, for the first broadcast)."""
+
+    __tablename__ = "broadcast_acks"
+
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

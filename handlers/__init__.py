@@ -25,16 +25,16 @@ def register_all(
 ) -> None:
     """Add every handler to the application, in order."""
     gate.register(app)
-    admin.register(app, config)
+    admin.register(app)
     start.register(app)
     handoff.register(app)
     knowledge.register(app)
-    questions.register(app, config)
+    questions.register(app)
     accounts.register(app, config)
     career.register(app, config)
-    imports.register(app, config)
+    imports.register(app)
     rotation.register(app)
-    hr_rotation.register(app, config)
+    hr_rotation.register(app)
     product_flows = {**knowledge.FLOWS, **questions.FLOWS, **accounts.FLOWS, **rotation.FLOWS}
     fallback.register(app, {**product_flows, **(flows or {})})
     errors.register(app)

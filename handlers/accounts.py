@@ -16,7 +16,7 @@ from bot.hr.questions import delete_drafts
 from bot.i18n import Translator
 from bot.replies import Button, Reply
 from handlers.common import PRIVATE, send
-from handlers.hr.admin import admin_filter
+from handlers.hr.admin import add_command
 
 LINK_FLOW = "link"
 
@@ -143,7 +143,9 @@ async def issue_code(update: Update, context: BotContext) -> None:
     if not nip.is_nip_shaped(target):
         await send(update, Reply(t(lang, "link.code_usage")))
         return
-    issued = await context.services.links.issue_code(target, update.effective_user.id)
+    issued = await context.services.links.issue_code(
+        target, update.effective_user.id, context.admin
+    )
     if issued is None:
         await send(update, Reply(t(lang, "link.code_unknown_nip")))
         return
@@ -162,8 +164,7 @@ def register(app: Application, config: Config) -> None:  # type: ignore[type-arg
         ("hapus_data", ask_delete),
     ):
         app.add_handler(CommandHandler(names(name), callback, filters=PRIVATE))
-    only_admins = admin_filter(config) & PRIVATE
-    app.add_handler(CommandHandler(names("kode_tautan"), issue_code, filters=only_admins))
+    add_command(app, "kode_tautan", issue_code)
     app.add_handler(CallbackQueryHandler(confirm_delete, pattern=callbacks.DELETE_PATTERN))
     app.add_handler(CallbackQueryHandler(confirm_unlink, pattern=callbacks.UNLINK_PATTERN))
     app.add_handler(CallbackQueryHandler(cancelled, pattern=callbacks.CANCEL_PATTERN))

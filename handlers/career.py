@@ -16,7 +16,7 @@ from bot.config import Config
 from bot.context import BotContext
 from bot.replies import Reply
 from handlers.common import PRIVATE, send
-from handlers.hr.admin import admin_filter, admin_press
+from handlers.hr.admin import add_command, admin_press
 
 
 def _today(context: BotContext) -> date:
@@ -75,17 +75,17 @@ async def employee_profile(update: Update, context: BotContext) -> None:
     svc, t, lang = context.services, context.services.translate, context.lang
     text = " ".join(context.args or []).strip()
     target = nip.normalise(text)
-    admin = update.effective_user.id
+    admin, access = update.effective_user.id, context.admin
     if not nip.is_nip_shaped(target):
         if len(text) < 3:
             await send(update, Reply(t(lang, "admin.profile_usage")))
             return
-        matches = await svc.profiles.search(admin, text)
+        matches = await svc.profiles.search(admin, text, access=access)
         if len(matches) != 1:
             await send(update, career_views.matches(t, lang, matches))
             return
         target = matches[0].nip
-    found = await svc.profiles.for_admin(admin, target, _today(context))
+    found = await svc.profiles.for_admin(admin, target, _today(context), access=access)
     if found is None:
         await send(update, Reply(t(lang, "link.code_unknown_nip")))
         return
@@ -98,7 +98,9 @@ async def employee_profile_button(update: Update, context: BotContext) -> None:
     if (number := await admin_press(update, context)) is None:
         return
     assert update.effective_user is not None
-    found = await svc.profiles.for_admin(update.effective_user.id, "", _today(context), number)
+    found = await svc.profiles.for_admin(
+        update.effective_user.id, "", _today(context), number, context.admin
+    )
     if found is not None:
         await send(update, career_views.profile(t, lang, found, _today(context), masked=True))
 
@@ -115,8 +117,7 @@ COMMANDS = {
 def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]
     for name, callback in COMMANDS.items():
         app.add_handler(CommandHandler(names(name), callback, filters=PRIVATE))
-    only_admins = admin_filter(config) & PRIVATE
-    app.add_handler(CommandHandler(names("profil_pegawai"), employee_profile, filters=only_admins))
+    add_command(app, "profil_pegawai", employee_profile)
     app.add_handler(
         CallbackQueryHandler(employee_profile_button, pattern=callbacks.ADMIN_PROFILE_PATTERN)
     )

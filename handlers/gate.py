@@ -7,6 +7,7 @@ from dataclasses import replace
 from telegram import Chat, Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
+from bot.access import SUPER
 from bot.context import LANGUAGE_OVERRIDE, BotContext
 from bot.i18n import pick_language
 from bot.replies import Reply
@@ -36,6 +37,8 @@ async def gate(update: Update, context: BotContext) -> None:
     info = await context.services.users.touch(user.id, user.language_code)
     if (override := context.bot_data.get(LANGUAGE_OVERRIDE)) is not None:
         info = replace(info, language=override)
+    if user.id in context.services.config.superadmins:
+        info = replace(info, access=SUPER)
     context.user_info = info
 
 

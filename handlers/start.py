@@ -19,7 +19,10 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def show_help(update: Update, context: BotContext) -> None:
     await send(
-        update, views.help_text(context.services.translate, context.lang, _consented(context))
+        update,
+        views.help_text(
+            context.services.translate, context.lang, _consented(context), context.access
+        ),
     )
 
 

@@ -279,6 +279,14 @@ class FakeBotApi:
         self.commands[key] = list(params["commands"])
         return True
 
+    async def api_deletemycommands(self, params: dict[str, Any]) -> bool:
+        key = (
+            json.dumps(params.get("scope") or {"type": "default"}),
+            params.get("language_code", ""),
+        )
+        self.commands.pop(key, None)
+        return True
+
     async def api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         text = str(params.get("text") or "")
         visible = _parsed_text(text) if params.get("parse_mode") == "HTML" else text

@@ -55,7 +55,7 @@ async def test_command_menu_is_published_per_language_and_for_admins(
     default = fake_api.commands[(json.dumps({"type": "default"}), "")]
     english = fake_api.commands[(json.dumps({"type": "default"}), "en")]
     admin = fake_api.commands[(json.dumps({"chat_id": ADMIN_ID, "type": "chat"}), "")]
-    assert [c["command"] for c in default] == [c.name for c in COMMANDS if not c.admin]
+    assert [c["command"] for c in default] == [c.name for c in COMMANDS if c.level == "user"]
     assert [c["command"] for c in default][:5] == [
         "start",
         "bantuan",

@@ -14,6 +14,8 @@ from babel.messages.pofile import read_po
 from bot.career.views import LEVEL_KEYS, POSITION_KEYS
 from bot.commands import COMMANDS
 from bot.config import LANGUAGES
+from bot.hr import audit
+from bot.hr.views import MENU_BUTTONS
 from bot.i18n import LOCALES_DIR, Translator, load_catalog, pick_language
 from bot.knowledge.refusals import Refusals
 from bot.rotation.guide import BLOCKS
@@ -47,6 +49,8 @@ PLACEHOLDER_VALUES = {
     "checkin": CHECKINS,
     "choice": BLOCK_ANSWERS,
     "assigned": tuple(a.value for a in Assigned),
+    "name": MENU_BUTTONS,
+    "c": audit.COLUMNS,
 }
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from bot import jobs
 from bot.career import demo
 from bot.config import Config
-from bot.context import Services
+from bot.context import CONSOLE_CHAT, Services
 from bot.hr import checking
 from bot.hr.imports import apply
 from bot.hr.spreadsheets import FileProblem, decode
@@ -168,7 +168,9 @@ async def test_a_run_that_died_while_staging_is_never_switched_in(services: Serv
     async with services.sessions() as session, session.begin():
         started = utcnow() - staging.STALE_AFTER * 2
         await session.execute(update(ImportRun).values(created_at=started))
-    context: Any = type("Ctx", (), {"services": services, "bot": None, "bot_data": {}})()
+    # As in the console: no Telegram to send to or to set menus on.
+    bot_data = {CONSOLE_CHAT: 1}
+    context: Any = type("Ctx", (), {"services": services, "bot": None, "bot_data": bot_data})()
     await jobs.sweep_job(context)
     async with services.sessions() as session:
         employees = await session.scalar(select(func.count()).select_from(Employee))

@@ -180,7 +180,12 @@ async def test_an_admin_view_is_masked_and_audited(
             audit = (await session.scalars(select(AuditEntry))).all()
     assert person.nip not in view.params["text"]
     assert person.nip[-3:] in view.params["text"]
-    assert [(a.actor_id, a.action) for a in audit] == [(ADMIN_ID, "admin_view_profile")]
+    # The command is audited without its argument, the view with the person's id.
+    assert [(a.actor_id, a.action, a.detail) for a in audit] == [
+        (ADMIN_ID, "/profil_pegawai", ""),
+        (ADMIN_ID, "admin_view_profile", ""),
+    ]
+    assert audit[1].employee_id is not None
 
 
 @pytest.mark.parametrize(
@@ -327,7 +332,8 @@ async def test_an_admin_finds_an_employee_by_name_masked_and_audited(
         await fake_api.wait_for("answerCallbackQuery", count=2)
         usage = await reply_to(fake_api, ADMIN_ID, "/profil_pegawai ab")
         async with svc.sessions() as session:
-            actions = [a.action for a in (await session.scalars(select(AuditEntry))).all()]
+            entries = (await session.scalars(select(AuditEntry))).all()
+            actions = [a.action for a in entries]
     same_family = [p for p in PEOPLE if p.name.split()[-1] == family]
     assert len(fake_api.buttons(listing)) == min(len(same_family), 10)
     assert person.nip not in listing.params["text"]
@@ -336,4 +342,7 @@ async def test_an_admin_finds_an_employee_by_name_masked_and_audited(
     assert person.nip not in view.params["text"]
     assert len(fake_api.sent(ASN)) == forged
     assert "Cara pakai" in usage.params["text"]
-    assert actions == ["admin_search_employee", "admin_view_profile"]
+    # The search text (a name) is never stored; the forged presses by ASN are not audited.
+    assert actions == ["/profil_pegawai", "admin_search_employee", "button",
+                       "admin_view_profile", "/profil_pegawai"]  # fmt: skip
+    assert not any(family.lower() in a.detail.lower() for a in entries)

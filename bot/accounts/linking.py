@@ -19,6 +19,7 @@ from enum import Enum
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.access import SUPER, Access
 from bot.accounts.server_key import keyed_hash
 from bot.career import nip as nips
 from db import repositories as repo
@@ -35,6 +36,7 @@ from db.models import (
     ReadinessAnswer,
     Rotation,
     TelegramLink,
+    Unit,
     User,
 )
 from db.retry import retry_on_lock
@@ -88,11 +90,17 @@ class LinkService:
         return keyed_hash(self._key, "nip", nip)
 
     @retry_on_lock
-    async def issue_code(self, nip: str, issued_by: int | None) -> IssuedCode | None:
-        """A fresh code for an existing NIP (None if HR has no such employee); audited."""
+    async def issue_code(
+        self, nip: str, issued_by: int | None, access: Access = SUPER
+    ) -> IssuedCode | None:
+        """A fresh code for an existing NIP within the admin's reach (None if HR has no such
+        employee there); audited."""
         nip = nips.normalise(nip)
         async with self._sessions() as session, session.begin():
-            employee = await session.scalar(select(Employee).where(Employee.nip == nip))
+            employee = await session.scalar(
+                select(Employee).join(Unit, Unit.id == Employee.unit_id)
+                .where(Employee.nip == nip, access.units())
+            )  # fmt: skip
             if employee is None:
                 return None
             code = _new_code()

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.access import SUPER, Access
 from bot.career import catalog, eligibility
 from bot.career.eligibility import Finding, Person
 from bot.config import CONTENT_DIR
@@ -229,29 +230,34 @@ class ProfileService:
         self._sessions = sessions
 
     async def for_admin(
-        self, admin_id: int, nip: str, today: date, employee_id: int | None = None
-    ) -> Profile | None:
-        """An employee's profile looked up by an admin (by NIP, or by id from a search); the
-        view is written to the audit log."""
+        self, admin_id: int, nip: str, today: date, employee_id: int | None = None,
+        access: Access = SUPER,
+    ) -> Profile | None:  # fmt: skip
+        """An employee's profile looked up by an admin (by NIP, or by id from a search) within
+        their reach (None otherwise); the view is written to the audit log."""
+        reachable = (
+            select(Employee.id).join(Unit, Unit.id == Employee.unit_id).where(access.units())
+        )
         async with self._sessions() as session, session.begin():
-            if employee_id is None:
-                employee_id = await session.scalar(select(Employee.id).where(Employee.nip == nip))
-            elif await session.get(Employee, employee_id) is None:
-                employee_id = None
+            found = Employee.nip == nip if employee_id is None else Employee.id == employee_id
+            employee_id = await session.scalar(reachable.where(found))
             if employee_id is None:
                 return None
             session.add(AuditEntry(actor_id=admin_id, action="admin_view_profile",
                                    employee_id=employee_id))  # fmt: skip
         return await self.load(employee_id, today)
 
-    async def search(self, admin_id: int, text: str, limit: int = 10) -> list[Match]:
-        """Employees whose name contains ``text`` (case-insensitive), for an admin; audited
-        with the number of matches (the search text itself is not stored)."""
+    async def search(
+        self, admin_id: int, text: str, limit: int = 10, access: Access = SUPER
+    ) -> list[Match]:
+        """Employees within the admin's reach whose name contains ``text`` (case-insensitive);
+        audited with the number of matches (the search text itself is not stored)."""
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         async with self._sessions() as session, session.begin():
             rows = await session.execute(
                 select(Employee.id, Employee.name, Employee.nip, Employee.position_name)
-                .where(Employee.name.ilike(pattern, escape="\\"))
+                .join(Unit, Unit.id == Employee.unit_id)
+                .where(Employee.name.ilike(pattern, escape="\\"), access.units())
                 .order_by(Employee.name, Employee.id)
                 .limit(limit)
             )

@@ -5,16 +5,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot import callbacks
+from bot.access import Access
+from bot.commands import command
+from bot.hr.audit import Entry as AuditEntry
 from bot.hr.questions import Question
+from bot.hr.roles import Holder
 from bot.hr.stats import Overview
 from bot.i18n import Translator
 from bot.knowledge.ratings import EntryRating
 from bot.replies import MESSAGE_LIMIT, Button, Html, Reply, escape, split_reply, visible_length
+from bot.views import role_name
 
 if TYPE_CHECKING:  # the import machinery is loaded when a file arrives, not at start-up
     from bot.hr.checking import RowError
     from bot.hr.imports import Applied
 
+# The /admin menu's buttons, in this order, each shown to the roles its command allows.
+MENU_BUTTONS = ("pertanyaan", "rotasi", "kesiapan", "peran", "audit", "muat_ulang")
 QUOTE_LIMIT = 500  # characters of an asker's question quoted above the answer
 LISTED_QUESTION = 160  # characters of a question in the admin's list
 MAX_LISTED = 20
@@ -94,19 +101,44 @@ def hr_answer_for_asker(t: Translator, question: Question) -> list[Reply]:
     return [Reply(head), *split_reply(Reply(escape(question.answer or "")))]
 
 
-def admin_overview(t: Translator, lang: str, stats: Overview, ratings: list[EntryRating]) -> Reply:
-    """The admin's summary of what the database holds, and the answers rated worst."""
-    text: str = t(
-        lang,
-        "admin.overview",
-        users=stats.users,
-        consented=stats.consented,
-        linked=stats.linked,
-        employees=stats.employees,
-        units=stats.units,
-    )
+def admin_menu(
+    t: Translator, lang: str, stats: Overview, ratings: list[EntryRating], access: Access
+) -> Reply:
+    """The admin's role, the counts within reach, the answers rated worst, and a button per
+    task the role has."""
+    text: str = t(lang, "admin.role", role=role_name(t, lang, access)) + "\n" + t(
+        lang, "admin.overview", users=stats.users, consented=stats.consented,
+        linked=stats.linked, employees=stats.employees, units=stats.units,
+    )  # fmt: skip
     worst = [r for r in ratings if r.down][:3]
     if worst:
         lines = "\n".join(f"• {escape(r.entry_id)}: 👎 {r.down} · 👍 {r.up}" for r in worst)
         text += "\n\n" + t(lang, "admin.worst_rated", entries=Html(lines))
+    buttons = [Button(t(lang, f"admin.button.{name}"), callbacks.ADMIN_MENU.format(name=name))
+               for name in MENU_BUTTONS if access.allows(command(name).level)]  # fmt: skip
+    return Reply(text, tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)))
+
+
+def role_list(
+    t: Translator, lang: str, holders: list[Holder], superadmins: frozenset[int]
+) -> Reply:
+    """/peran: who holds which role, and how to change it."""
+    lines = [t(lang, "roles.super_line", user=u) for u in sorted(superadmins)]
+    lines += [t(lang, "roles.line", user=h.user_id, role="bkd" if h.role == "gov" else "opd",
+                scope=h.scope, date=t.date(h.granted_at, lang)) for h in holders]  # fmt: skip
+    listing = Html("\n".join(escape(line) for line in lines)) if lines else t(lang, "roles.none")
+    return Reply(t(lang, "roles.list", roles=listing) + "\n\n" + t(lang, "roles.usage"))
+
+
+def audit_list(t: Translator, lang: str, entries: list[AuditEntry], total: int) -> Reply:
+    """/audit: the newest entries, one line each."""
+    if not entries:
+        return Reply(t(lang, "audit.empty"))
+    lines = [t(lang, "audit.line", at=t.datetime(e.at, lang), actor=e.actor_id or "CLI",
+               action=e.action, detail=shorten(e.detail)) for e in entries]  # fmt: skip
+    return Reply(t(lang, "audit.list", shown=len(entries), total=total,
+                   entries=Html("\n".join(lines))))  # fmt: skip
+
+
+def plain(text: str) -> Reply:
     return Reply(text)

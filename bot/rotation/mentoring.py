@@ -11,11 +11,12 @@ from enum import Enum
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.access import SUPER, Access
 from bot.outbox.store import enqueue
 from bot.rotation import moves
 from bot.rotation.moves import Move
 from db import repositories as repo
-from db.models import AuditEntry, Employee, Mentorship, TelegramLink, Unit
+from db.models import AuditEntry, Employee, Mentorship, Rotation, TelegramLink, Unit
 from db.retry import retry_on_lock
 from db.session import SessionFactory
 
@@ -54,11 +55,17 @@ class Mentoring:
         self._clock = clock
 
     @retry_on_lock
-    async def assign(self, rotation_id: int, mentor_nip: str, admin: int) -> Assigned:
-        """Offer the mentoring to the employee with ``mentor_nip`` (asked in the bot)."""
+    async def assign(
+        self, rotation_id: int, mentor_nip: str, admin: int, access: Access = SUPER
+    ) -> Assigned:
+        """Offer the mentoring to the employee with ``mentor_nip`` (asked in the bot); the move
+        must be within the admin's reach."""
         async with self._sessions() as session, session.begin():
             move = await moves.of_rotation(session, rotation_id)
-            if move is None or move.status != "planned":
+            reachable = await session.scalar(
+                select(Rotation.id).where(Rotation.id == rotation_id, access.rotations())
+            )
+            if move is None or move.status != "planned" or reachable is None:
                 return Assigned.NO_ROTATION
             mentor = await _mentor(session, Employee.nip == mentor_nip)
             if mentor is None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.access import SUPER, Access
 from bot.career import catalog
 from bot.rotation import schedule
 from bot.rotation.schedule import Planner
@@ -158,8 +159,9 @@ class RotationPlans:
         self._sessions = sessions
         self.planner = planner
 
-    async def cohorts(self) -> list[CohortLine]:
-        """Every cohort with its dates, reach and answers (latest answer per person)."""
+    async def cohorts(self, access: Access = SUPER) -> list[CohortLine]:
+        """Every cohort with its dates, reach and answers (latest answer per person), counting
+        the moves within the admin's reach."""
         async with self._sessions() as session:
             people = await session.execute(
                 select(
@@ -171,6 +173,7 @@ class RotationPlans:
                     func.count(TelegramLink.user_id).filter(Rotation.status == "planned"),
                 )
                 .outerjoin(TelegramLink, TelegramLink.employee_id == Rotation.employee_id)
+                .where(access.rotations())
                 .group_by(Rotation.cohort)
                 .order_by(func.min(Rotation.tmt), Rotation.cohort)
             )
@@ -179,18 +182,18 @@ class RotationPlans:
                     select(Rotation.cohort, func.count())
                     .join(RotationMessage, RotationMessage.rotation_id == Rotation.id)
                     .where(RotationMessage.state == "queued",
-                           RotationMessage.kind == schedule.REMINDER)
+                           RotationMessage.kind == schedule.REMINDER, access.rotations())
                     .group_by(Rotation.cohort)
                 )).all()
             )  # fmt: skip
-            answers = await _answer_counts(session)
+            answers = await _answer_counts(session, access)
         return [
             CohortLine(c, n, x, first, last, linked, sent.get(c, 0), *answers.get(c, (0, 0, 0)))
             for c, n, x, first, last, linked in people
         ]
 
     async def members(
-        self, cohort: str, actor: int | None, limit: int = 30
+        self, cohort: str, actor: int | None, limit: int = 30, access: Access = SUPER
     ) -> tuple[list[PlanLine], int]:
         """The people of one cohort (first ``limit`` by TMT) and how many there are; the
         viewing admin is audited (the list shows each person's readiness answer)."""
@@ -212,12 +215,14 @@ class RotationPlans:
                 )
                 .join(Employee, Employee.id == Rotation.employee_id)
                 .outerjoin(latest, latest.c.rotation_id == Rotation.id)
-                .where(Rotation.cohort == cohort)
+                .where(Rotation.cohort == cohort, access.rotations())
                 .order_by(Rotation.tmt, Employee.name)
             )
             rows = (await session.execute(query.limit(limit))).all()
             total = await session.scalar(
-                select(func.count()).select_from(Rotation).where(Rotation.cohort == cohort)
+                select(func.count())
+                .select_from(Rotation)
+                .where(Rotation.cohort == cohort, access.rotations())
             )
             codes = {u.id: u.code for u in await repo.all_units(session)}
         lines = [
@@ -228,10 +233,12 @@ class RotationPlans:
         return lines, int(total or 0)
 
     @retry_on_lock
-    async def move(self, rotation_id: int, tmt: date, actor: int | None) -> bool:
-        """A new TMT for one planned rotation: its reminders are planned again."""
+    async def move(
+        self, rotation_id: int, tmt: date, actor: int | None, access: Access = SUPER
+    ) -> bool:
+        """A new TMT for one planned rotation within reach: its reminders are planned again."""
         async with self._sessions() as session, session.begin():
-            rotation = await session.get(Rotation, rotation_id)
+            rotation = await _reachable(session, rotation_id, access)
             if rotation is None or rotation.status != "planned":
                 return False
             if rotation.tmt != tmt:
@@ -247,10 +254,10 @@ class RotationPlans:
             return True
 
     @retry_on_lock
-    async def cancel(self, rotation_id: int, actor: int | None) -> bool:
-        """Cancel one planned rotation: nothing more is sent for it."""
+    async def cancel(self, rotation_id: int, actor: int | None, access: Access = SUPER) -> bool:
+        """Cancel one planned rotation within reach: nothing more is sent for it."""
         async with self._sessions() as session, session.begin():
-            rotation = await session.get(Rotation, rotation_id)
+            rotation = await _reachable(session, rotation_id, access)
             if rotation is None or rotation.status != "planned":
                 return False
             await _cancel(session, [rotation_id])
@@ -258,6 +265,14 @@ class RotationPlans:
                                    employee_id=rotation.employee_id,
                                    detail=f"rotation {rotation_id}"))  # fmt: skip
             return True
+
+
+async def _reachable(session: AsyncSession, rotation_id: int, access: Access) -> Rotation | None:
+    """The rotation, if the admin's role reaches it."""
+    found = await session.scalar(
+        select(Rotation).where(Rotation.id == rotation_id, access.rotations())
+    )
+    return found
 
 
 def _latest_answer() -> Any:
@@ -272,7 +287,7 @@ def _latest_answer() -> Any:
     ).where(ReadinessAnswer.id.in_(newest))
 
 
-async def _answer_counts(session: AsyncSession) -> dict[str, tuple[int, int, int]]:
+async def _answer_counts(session: AsyncSession, access: Access) -> dict[str, tuple[int, int, int]]:
     latest = _latest_answer().subquery()
     rows = await session.execute(
         select(
@@ -283,7 +298,7 @@ async def _answer_counts(session: AsyncSession) -> dict[str, tuple[int, int, int
             ),
         )
         .join(latest, latest.c.rotation_id == Rotation.id)
-        .where(Rotation.status == "planned")
+        .where(Rotation.status == "planned", access.rotations())
         .group_by(Rotation.cohort)
     )
     return {c: (int(a or 0), int(b or 0), int(d or 0)) for c, a, b, d in rows}

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.access import SUPER, Access
 from bot.hr.spreadsheets import formula_safe
 from bot.rotation.guide import BLOCKS
 from bot.rotation.readiness import REASONS, STATUSES
@@ -83,16 +84,18 @@ class ReadinessReport:
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
 
-    async def cohorts(self) -> list[str]:
+    async def cohorts(self, access: Access = SUPER) -> list[str]:
         async with self._sessions() as session:
             rows = await session.scalars(
-                select(Rotation.cohort).where(Rotation.status == "planned").distinct()
+                select(Rotation.cohort)
+                .where(Rotation.status == "planned", access.rotations()).distinct()
                 .order_by(Rotation.cohort)
             )  # fmt: skip
             return list(rows)
 
-    async def people(self, cohort: str | None = None) -> list[PersonRow]:
-        """Every planned rotation with its latest answer and check-ins (HR admins only)."""
+    async def people(self, cohort: str | None = None, access: Access = SUPER) -> list[PersonRow]:
+        """Every planned rotation within reach with its latest answer and check-ins (HR admins
+        only)."""
         newest = select(func.max(ReadinessAnswer.id)).group_by(ReadinessAnswer.rotation_id)
         target, source = Unit.__table__.alias("target"), Unit.__table__.alias("source")
         query = (
@@ -111,7 +114,7 @@ class ReadinessReport:
                 ReadinessAnswer,
                 (ReadinessAnswer.rotation_id == Rotation.id) & ReadinessAnswer.id.in_(newest),
             )
-            .where(Rotation.status == "planned")
+            .where(Rotation.status == "planned", access.rotations())
             .order_by(Rotation.cohort, target.c.name, Employee.name)
         )
         if cohort:
@@ -132,16 +135,18 @@ class ReadinessReport:
             ))  # fmt: skip
         return found
 
-    async def export_rows(self, cohort: str | None, actor: int | None) -> list[PersonRow]:
+    async def export_rows(
+        self, cohort: str | None, actor: int | None, access: Access = SUPER
+    ) -> list[PersonRow]:
         """The per-person rows for an export; who exported what goes to the audit log."""
-        rows = await self.people(cohort)
+        rows = await self.people(cohort, access)
         async with self._sessions() as session, session.begin():
             detail = f"{len(rows)} people, cohort {cohort or '*'}"[:200]
             session.add(AuditEntry(actor_id=actor, action="readiness_export", detail=detail))
         return rows
 
-    async def summary(self, cohort: str | None = None) -> Summary:
-        people = await self.people(cohort)
+    async def summary(self, cohort: str | None = None, access: Access = SUPER) -> Summary:
+        people = await self.people(cohort, access)
         total, units = Group("*"), dict[str, Group]()
         for person in people:
             group = units.setdefault(person.to_unit, Group(person.to_unit))
@@ -152,7 +157,7 @@ class ReadinessReport:
             for days, value in person.checkins.items():
                 checkins.setdefault(days, Counter())[value] += 1
         ordered = sorted(units.values(), key=lambda g: (-g.people, g.name))
-        return Summary(cohort, total, ordered, checkins, await self.cohorts())
+        return Summary(cohort, total, ordered, checkins, await self.cohorts(access))
 
 
 def _count(group: Group, person: PersonRow) -> None:

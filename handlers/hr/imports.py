@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
-from bot.config import Config
 from bot.context import BotContext
 from bot.hr import views as hr_views
 from bot.replies import Reply
 from handlers.common import PRIVATE, send
-from handlers.hr.admin import admin_filter
+from handlers.fallback import catch_all_media
+from handlers.hr.admin import for_level
 
 
 def kind_of(filename: str, caption: str) -> str:
@@ -63,6 +63,7 @@ async def import_document(update: Update, context: BotContext) -> None:
     await send(update, hr_views.result(t, lang, name, parsed.kind, applied))
 
 
-def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]
-    only_admins = admin_filter(config) & PRIVATE & filters.Document.ALL
-    app.add_handler(MessageHandler(only_admins, import_document))
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    # Imports change everyone's data: superadmins only; anyone else's file is not understood.
+    run = for_level("super", "import_file", import_document, catch_all_media)
+    app.add_handler(MessageHandler(PRIVATE & filters.Document.ALL, run))

@@ -5,19 +5,17 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot import callbacks
 from bot.accounts.dialogs import Dialog
-from bot.commands import names
-from bot.config import Config
 from bot.context import BotContext
 from bot.hr import views as hr_views
 from bot.hr.delivery import deliver
 from bot.hr.questions import Question, write_draft
 from bot.replies import Html, Reply
-from handlers.common import PRIVATE, send
-from handlers.hr.admin import admin_filter, admin_press
+from handlers.common import send
+from handlers.hr.admin import add_command, admin_press
 
 ANSWER_FLOW = "hr_answer"
 
@@ -43,7 +41,7 @@ async def start_answer(update: Update, context: BotContext) -> None:
     question = await _pressed_question(update, context)
     assert update.effective_user is not None
     if question is None or question.status != "open":
-        if svc.is_admin(update.effective_user.id):
+        if context.access is not None:
             await send(update, Reply(t(context.lang, "hr.not_open")))
         return
     data = {"question": question.id}
@@ -92,9 +90,8 @@ async def reload_content(update: Update, context: BotContext) -> None:
 FLOWS = {ANSWER_FLOW: answer_step}
 
 
-def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]
-    only_admins = admin_filter(config) & PRIVATE
-    app.add_handler(CommandHandler(names("pertanyaan"), list_open, filters=only_admins))
-    app.add_handler(CommandHandler(names("muat_ulang"), reload_content, filters=only_admins))
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    add_command(app, "pertanyaan", list_open)
+    add_command(app, "muat_ulang", reload_content)
     app.add_handler(CallbackQueryHandler(start_answer, pattern=callbacks.HR_ANSWER_PATTERN))
     app.add_handler(CallbackQueryHandler(make_draft, pattern=callbacks.HR_DRAFT_PATTERN))

@@ -9,18 +9,16 @@ import re
 from datetime import date
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot import callbacks
 from bot.career.nip import mask
-from bot.commands import names
-from bot.config import Config
 from bot.context import BotContext
 from bot.replies import Reply
 from bot.rotation import chart, report
 from bot.rotation import hr_views as views
-from handlers.common import PRIVATE, send
-from handlers.hr.admin import admin_filter, admin_press
+from handlers.common import send
+from handlers.hr.admin import add_command, admin_press
 from handlers.rotation import own_rotations
 
 
@@ -29,18 +27,16 @@ def _arguments(context: BotContext) -> str:
 
 
 async def plans(update: Update, context: BotContext) -> None:
-    """/rotasi: the cohorts; /rotasi NAME: one cohort's people."""
+    """/rotasi (admins): the cohorts; /rotasi NAME: one cohort's people, within reach."""
     assert update.effective_user is not None
     svc, t, lang = context.services, context.services.translate, context.lang
-    if not svc.is_admin(update.effective_user.id):
-        await own_rotations(update, context)
-        return
+    access = context.admin
     cohort = _arguments(context)
     if cohort:
-        lines, total = await svc.rotations.members(cohort, update.effective_user.id)
+        lines, total = await svc.rotations.members(cohort, update.effective_user.id, access=access)
         await send(update, views.members(t, lang, cohort, lines, total))
     else:
-        await send(update, views.cohorts(t, lang, await svc.rotations.cohorts()))
+        await send(update, views.cohorts(t, lang, await svc.rotations.cohorts(access)))
 
 
 async def move(update: Update, context: BotContext) -> None:
@@ -53,7 +49,9 @@ async def move(update: Update, context: BotContext) -> None:
     if match is None or day is None or day <= today:
         await send(update, Reply(t(lang, "rotation.hr_move_usage")))
         return
-    moved = await svc.rotations.move(int(match.group(1)), day, update.effective_user.id)
+    moved = await svc.rotations.move(
+        int(match.group(1)), day, update.effective_user.id, context.admin
+    )
     key = "rotation.hr_moved" if moved else "rotation.hr_not_found"
     await send(update, Reply(t(lang, key, id=match.group(1), tmt=t.date(day, lang))))
 
@@ -77,10 +75,10 @@ async def cancel(update: Update, context: BotContext) -> None:
 
 async def cancel_confirmed(update: Update, context: BotContext) -> None:
     svc, t, lang = context.services, context.services.translate, context.lang
-    if (rotation := await admin_press(update, context)) is None:
+    if (rotation := await admin_press(update, context, "gov")) is None:
         return
     assert update.effective_user is not None
-    done = await svc.rotations.cancel(rotation, update.effective_user.id)
+    done = await svc.rotations.cancel(rotation, update.effective_user.id, context.admin)
     key = "rotation.hr_cancelled_done" if done else "rotation.hr_not_found"
     await send(update, Reply(t(lang, key, id=rotation, tmt="")))
 
@@ -91,14 +89,16 @@ async def readiness(update: Update, context: BotContext) -> None:
     assert update.effective_chat is not None
     svc, t, lang = context.services, context.services.translate, context.lang
     cohort = _arguments(context) or None
-    summary = await svc.readiness_report.summary(cohort)
+    summary = await svc.readiness_report.summary(cohort, context.admin)
     await send(update, views.summary(t, lang, summary))
     if summary.total.people == 0:
         return
     bars = views.chart_of(t, lang, summary)
     picture = await svc.cpu.run(chart.draw, bars)
     await update.effective_chat.send_photo(picture, filename="kesiapan.png")
-    people = await svc.readiness_report.export_rows(cohort, update.effective_user.id)
+    people = await svc.readiness_report.export_rows(
+        cohort, update.effective_user.id, context.admin
+    )
     labels = views.export_labels(t, lang)
     book = await svc.cpu.run(report.workbook, people, summary, labels, mask)
     await update.effective_chat.send_document(book, filename="kesiapan-rotasi.xlsx")
@@ -113,17 +113,16 @@ async def assign_mentor(update: Update, context: BotContext) -> None:
         await send(update, Reply(t(lang, "rotation.mentor_usage")))
         return
     outcome = await svc.mentoring.assign(
-        int(match.group(1)), match.group(2), update.effective_user.id
+        int(match.group(1)), match.group(2), update.effective_user.id, context.admin
     )
     assigned = outcome.value
     await send(update, Reply(t(lang, f"rotation.mentor_{assigned}", id=match.group(1))))
 
 
-def register(app: Application, config: Config) -> None:  # type: ignore[type-arg]
-    only_admins = admin_filter(config) & PRIVATE
-    app.add_handler(CommandHandler(names("rotasi"), plans, filters=PRIVATE))
-    app.add_handler(CommandHandler(names("rotasi_tmt"), move, filters=only_admins))
-    app.add_handler(CommandHandler(names("rotasi_batal"), cancel, filters=only_admins))
-    app.add_handler(CommandHandler(names("kesiapan"), readiness, filters=only_admins))
-    app.add_handler(CommandHandler(names("mentor"), assign_mentor, filters=only_admins))
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    add_command(app, "rotasi", plans, otherwise=own_rotations)  # people see their own move
+    add_command(app, "rotasi_tmt", move)
+    add_command(app, "rotasi_batal", cancel)
+    add_command(app, "kesiapan", readiness)
+    add_command(app, "mentor", assign_mentor)
     app.add_handler(CallbackQueryHandler(cancel_confirmed, pattern=callbacks.ROT_CANCEL_PATTERN))
