@@ -16,6 +16,7 @@ from bot.accounts.users import UserInfo, UserService
 from bot.career.profile import ProfileService
 from bot.clock import Clock
 from bot.config import Config
+from bot.hr import notices
 from bot.hr.audit import AuditLog
 from bot.hr.handoff import HandoffService
 from bot.hr.questions import HrQueue
@@ -89,7 +90,7 @@ class Services:
             translate=Translator(config.timezone, config.default_language),
             users=UserService(sessions, config.default_language, autocommit(engine)),
             dialogs=dialogs,
-            handoff=HandoffService(sessions, dialogs),
+            handoff=HandoffService(sessions, dialogs, lambda: config.superadmins),
             knowledge=Knowledge(
                 Thresholds(
                     config.knowledge.confident_score,
@@ -99,7 +100,7 @@ class Services:
                 cache_dir=config.cache_dir,
             ),
             ratings=RatingService(sessions),
-            hr_queue=HrQueue(sessions),
+            hr_queue=HrQueue(sessions, lambda: config.superadmins),
             links=LinkService(sessions, server_key(config), config.link_code_hours),
             profiles=ProfileService(sessions),
             cpu=CpuPool(),
@@ -116,6 +117,7 @@ class Services:
             audit=AuditLog(sessions),
         )
         messages.register(services)
+        notices.register(services)
         return services
 
 

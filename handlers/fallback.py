@@ -13,7 +13,9 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot import views
 from bot.accounts.dialogs import Dialog
 from bot.context import BotContext
-from handlers.accounts import linking_echo
+from bot.replies import Reply
+from bot.sensitive import looks_secret
+from handlers.accounts import LINK_FLOW, linking_echo
 from handlers.common import PRIVATE, send
 from handlers.knowledge import answer_question
 
@@ -26,11 +28,15 @@ async def catch_all(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     dialog = context.user_info.dialog if context.user_info else None  # read by the gate
     flows: Mapping[str, FlowStep] = context.bot_data.get(FLOWS_KEY, {})
+    assert update.effective_message is not None
+    text = update.effective_message.text or ""
+    # A password or code is never stored or passed on (the linking code is expected, though).
+    if (dialog is None or dialog.flow != LINK_FLOW) and looks_secret(text):
+        await send(update, Reply(context.services.translate(context.lang, "security.secret")))
+        return
     if dialog is not None and dialog.flow in flows:
         await flows[dialog.flow](update, context, dialog)
         return
-    assert update.effective_message is not None
-    text = update.effective_message.text or ""
     if await linking_echo(update, context, text):
         return
     await answer_question(update, context, text)

@@ -9,6 +9,7 @@ from bot import callbacks, views
 from bot.accounts.dialogs import Dialog
 from bot.career.self_questions import personal_command
 from bot.context import BotContext
+from bot.jobs import send_soon
 from bot.knowledge import views as kb_views
 from bot.knowledge.answering import NO_MATCH
 from handlers import career
@@ -72,6 +73,7 @@ async def compose_step(update: Update, context: BotContext, dialog: Dialog) -> N
     svc = context.services
     text = (update.effective_message.text or "")[:2000]
     number = await svc.hr_queue.add(update.effective_user.id, text, context.lang)
+    send_soon(context)  # the admins of the asker's queue hear of it at once
     await svc.dialogs.end(update.effective_user.id)
     await send(update, views.question_queued(svc.translate, context.lang, number))
 

@@ -154,6 +154,7 @@ async def talk(update: Update, context: BotContext) -> None:
     await update.callback_query.answer()
     summary = rotation_views.talk_request(t, svc.translate.default, answer)
     number = await svc.hr_queue.add(user, summary, lang)
+    send_soon(context)
     await send(update, Reply(t(lang, "rotation.talk_sent", number=number)))
 
 

@@ -80,6 +80,10 @@ async def test_thumbs_down_hands_the_question_to_hr_who_answer_it_in_telegram(
         answer = await reply_to(fake_api, ASKER, "kp reguler brp thn sekali sih?")
         invite = await press(fake_api, ASKER, answer, "kb:rate:kp-reguler-syarat:down")
         queued = await reply_to(fake_api, ASKER, "Masa kerja saya terpotong cuti besar, dihitung?")
+        # The admin of the asker's queue (here the province's: the asker is not linked) hears.
+        notice = (await fake_api.wait_for("sendMessage", ADMIN_ID, 1))[0]
+        assert "Pertanyaan baru" in notice.params["text"]
+        assert "belum tertaut" in notice.params["text"]
         listing = await reply_to(fake_api, ADMIN_ID, "/pertanyaan")
         (label, data) = fake_api.buttons(listing)[0]
         prompt = await press(fake_api, ADMIN_ID, listing, data)

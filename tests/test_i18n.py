@@ -15,6 +15,7 @@ from bot.career.views import LEVEL_KEYS, POSITION_KEYS
 from bot.commands import COMMANDS
 from bot.config import LANGUAGES
 from bot.hr import audit
+from bot.hr.questions import CLOSE_REASONS
 from bot.hr.views import MENU_BUTTONS
 from bot.i18n import LOCALES_DIR, Translator, load_catalog, pick_language
 from bot.knowledge.refusals import Refusals
@@ -50,6 +51,7 @@ PLACEHOLDER_VALUES = {
     "choice": BLOCK_ANSWERS,
     "assigned": tuple(a.value for a in Assigned),
     "name": MENU_BUTTONS,
+    "why": CLOSE_REASONS,
     "c": audit.COLUMNS,
 }
 

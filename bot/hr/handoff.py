@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import delete
 
 from bot.accounts.dialogs import Dialog, DialogService
-from db.models import DialogState, HrQuestion
+from bot.hr.questions import file_question
+from db.base import utcnow
+from db.models import DialogState
 from db.repositories import rowcount
 from db.retry import retry_on_lock
 from db.session import SessionFactory
@@ -17,9 +21,15 @@ MAX_QUESTION_CHARS = 2000
 class HandoffService:
     """Offers to forward an unanswered question and queues it once the user agrees."""
 
-    def __init__(self, sessions: SessionFactory, dialogs: DialogService) -> None:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        dialogs: DialogService,
+        superadmins: Callable[[], frozenset[int]] = frozenset,
+    ) -> None:
         self._sessions = sessions
         self._dialogs = dialogs
+        self._superadmins = superadmins
 
     @retry_on_lock
     async def offer(self, user_id: int, text: str, language: str) -> None:
@@ -45,7 +55,6 @@ class HandoffService:
             )
             if rowcount(claimed) != 1:
                 return None
-            question = HrQuestion(user_id=user_id, text=data["text"], language=data["language"])
-            session.add(question)
-            await session.flush()
+            question = await file_question(session, user_id, data["text"], data["language"],
+                                           utcnow(), self._superadmins())  # fmt: skip
             return question.id

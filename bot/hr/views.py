@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot import callbacks
-from bot.access import Access
+from bot.access import Access, region_name
+from bot.career import catalog
 from bot.commands import command
 from bot.hr.audit import Entry as AuditEntry
-from bot.hr.questions import Question
+from bot.hr.questions import CLOSE_REASONS, Question
 from bot.hr.roles import Holder
 from bot.hr.stats import Overview
 from bot.i18n import Translator
@@ -62,18 +63,55 @@ def unreadable(t: Translator, lang: str, name: str, key: str, values: dict[str, 
 
 
 def hr_open_list(t: Translator, lang: str, questions: list[Question], total: int) -> Reply:
-    """The open questions for an admin, each with an answer button."""
+    """The open questions in the admin's queues, each with who asked from where and the
+    buttons to answer, pass on or close it."""
     if not questions:
         return Reply(t(lang, "hr.none_open"))
     lines: list[str] = [t(lang, "hr.open_header", total=total)]
+    lines += [_question_line(t, lang, q) for q in questions]
+    return Reply("\n\n".join(lines), tuple(_question_buttons(t, lang, q) for q in questions))
+
+
+def question_notice(t: Translator, lang: str, q: Question) -> Reply:
+    """A new question in the admin's queue, with its buttons."""
+    text = t(lang, "hr.new_question") + "\n\n" + _question_line(t, lang, q)
+    return Reply(text, (_question_buttons(t, lang, q),))
+
+
+def _question_line(t: Translator, lang: str, q: Question) -> str:
+    when = t.date(q.created_at, lang)
+    text = escape(shorten(q.text, LISTED_QUESTION))
+    asker = (t(lang, "hr.asker_linked", unit=q.unit or "?", region=q.region or "?")
+             if q.linked else t(lang, "hr.asker_unlinked"))  # fmt: skip
+    queue = region_name(q.region_code or "") or q.region_code or ""
+    return f"<b>#{q.id}</b> ({when}, {q.language}): {text}\n{asker} · {escape(queue)}"
+
+
+def _question_buttons(t: Translator, lang: str, q: Question) -> tuple[Button, ...]:
+    return (
+        Button(t(lang, "hr.answer_button", number=q.id), callbacks.HR_ANSWER.format(number=q.id)),
+        Button(t(lang, "hr.move_button"), callbacks.HR_MOVE.format(number=q.id)),
+        Button(t(lang, "hr.close_button"), callbacks.HR_CLOSE.format(number=q.id)),
+    )
+
+
+def move_choices(t: Translator, lang: str, q: Question) -> Reply:
+    """The governments a question can be passed to."""
+    codes = [(name, code) for name, code in catalog.region_codes().items()
+             if code != q.region_code]  # fmt: skip
+    buttons = [Button(name, callbacks.HR_MOVE_TO.format(number=q.id, government=code))
+               for name, code in codes]  # fmt: skip
+    rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+    return Reply(t(lang, "hr.move_where", number=q.id), rows)
+
+
+def close_choices(t: Translator, lang: str, q: Question) -> Reply:
+    """Why a question is closed without an answer."""
     rows = []
-    for q in questions:
-        when = t.date(q.created_at, lang)
-        text = escape(shorten(q.text, LISTED_QUESTION))
-        lines.append(f"<b>#{q.id}</b> ({when}, {q.language}): {text}")
-        label = t(lang, "hr.answer_button", number=q.id)
-        rows.append((Button(label, callbacks.HR_ANSWER.format(number=q.id)),))
-    return Reply("\n\n".join(lines), tuple(rows))
+    for why in CLOSE_REASONS:
+        data = callbacks.HR_CLOSE_WHY.format(number=q.id, reason=why)
+        rows.append((Button(t(lang, f"hr.close_reason.{why}"), data),))
+    return Reply(t(lang, "hr.close_why", number=q.id), tuple(rows))
 
 
 def hr_answer_prompt(t: Translator, lang: str, question: Question) -> Reply:

@@ -14,12 +14,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.hr.questions import admins_reaching
 from bot.outbox.store import enqueue
 from bot.rotation import moves
 from bot.rotation.guide import BLOCKS
 from bot.rotation.moves import Move
 from bot.rotation.schedule import Planner
-from db.models import CheckinAnswer, ReadinessAnswer
+from db.models import CheckinAnswer, ReadinessAnswer, Rotation
 from db.retry import retry_on_lock
 from db.session import SessionFactory
 
@@ -91,9 +92,16 @@ class Readiness:
             session.add(row)
             await session.flush()
             if status == "not_ready":
-                for admin in sorted(self._admins()):
+                for admin in await self._reaching(session, rotation_id):
                     await enqueue(session, admin, ALERT, row.id, self._clock())
             return _answer(row, move)
+
+    async def _reaching(self, session: AsyncSession, rotation_id: int) -> list[int]:
+        """The admins of the units the move leaves and enters (superadmins if none)."""
+        units = (await session.execute(
+            select(Rotation.from_unit_id, Rotation.to_unit_id).where(Rotation.id == rotation_id)
+        )).one()  # fmt: skip
+        return await admins_reaching(session, None, list(units), self._admins())
 
     async def _latest_own(
         self, session: AsyncSession, user_id: int, answer_id: int
@@ -182,7 +190,7 @@ class Readiness:
             session.add(row)
             await session.flush()
             if value == "help":
-                for admin in sorted(self._admins()):
+                for admin in await self._reaching(session, rotation_id):
                     await enqueue(session, admin, CHECKIN_ALERT, row.id, self._clock())
             return True
 

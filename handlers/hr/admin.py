@@ -76,9 +76,11 @@ def add_command(
     app.add_handler(CommandHandler(names(name), run, filters=PRIVATE))
 
 
-async def admin_press(update: Update, context: BotContext, level: str = "unit") -> int | None:
-    """The number an admin's button carries last in its data; None for anyone whose role does
-    not reach ``level`` (a forged press is acknowledged and ignored). Audited."""
+async def admin_parts(
+    update: Update, context: BotContext, level: str = "unit"
+) -> list[str] | None:
+    """The parts of an admin's button data; None for anyone whose role does not reach
+    ``level`` (a forged press is acknowledged and ignored). Audited."""
     query = update.callback_query
     assert query is not None
     assert query.data is not None
@@ -87,7 +89,13 @@ async def admin_press(update: Update, context: BotContext, level: str = "unit") 
     if access is None or not access.allows(level):
         return None
     await context.services.audit.record(query.from_user.id, "button", query.data)
-    return int(query.data.rsplit(":", 1)[1])
+    return query.data.split(":")
+
+
+async def admin_press(update: Update, context: BotContext, level: str = "unit") -> int | None:
+    """The number an admin's button carries last in its data (see ``admin_parts``)."""
+    parts = await admin_parts(update, context, level)
+    return None if parts is None else int(parts[-1])
 
 
 async def admin_menu(update: Update, context: BotContext) -> None:

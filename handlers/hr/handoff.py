@@ -7,6 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot import callbacks, views
 from bot.context import BotContext
+from bot.jobs import send_soon
 from handlers.common import send
 
 
@@ -21,6 +22,7 @@ async def send_to_hr(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await send(update, views.question_queued(t, context.lang, number))
+    send_soon(context)  # the admins of the asker's queue hear of it at once
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

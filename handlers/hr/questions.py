@@ -8,21 +8,23 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot import callbacks
+from bot.access import region_name
 from bot.accounts.dialogs import Dialog
 from bot.context import BotContext
 from bot.hr import views as hr_views
 from bot.hr.delivery import deliver
 from bot.hr.questions import Question, write_draft
+from bot.jobs import send_soon
 from bot.replies import Html, Reply
 from handlers.common import send
-from handlers.hr.admin import add_command, admin_press
+from handlers.hr.admin import add_command, admin_parts, admin_press
 
 ANSWER_FLOW = "hr_answer"
 
 
 async def list_open(update: Update, context: BotContext) -> None:
-    """The oldest open questions with a button to answer each."""
-    questions, total = await context.services.hr_queue.open_questions()
+    """The oldest open questions in the admin's queues, with their buttons."""
+    questions, total = await context.services.hr_queue.open_questions(context.admin)
     await send(
         update,
         hr_views.hr_open_list(context.services.translate, context.lang, questions, total),
@@ -32,7 +34,7 @@ async def list_open(update: Update, context: BotContext) -> None:
 async def _pressed_question(update: Update, context: BotContext) -> Question | None:
     """The question an admin's button names; None for non-admins (forged presses are ignored)."""
     number = await admin_press(update, context)
-    return None if number is None else await context.services.hr_queue.get(number)
+    return None if number is None else await context.services.hr_queue.get(number, context.admin)
 
 
 async def start_answer(update: Update, context: BotContext) -> None:
@@ -56,13 +58,64 @@ async def answer_step(update: Update, context: BotContext, dialog: Dialog) -> No
     svc, t = context.services, context.services.translate
     admin = update.effective_user.id
     await svc.dialogs.end(admin)
+    if context.access is None:  # the role was revoked while the answer was being written
+        return
     text = update.effective_message.text or ""
-    question = await svc.hr_queue.answer(int(dialog.data["question"]), admin, text)
+    question = await svc.hr_queue.answer(int(dialog.data["question"]), admin, text, context.access)
     if question is None:
         await send(update, Reply(t(context.lang, "hr.not_open")))
         return
     outcome = await deliver(context.bot, svc.hr_queue, t, question)
     await send(update, hr_views.hr_delivered(t, context.lang, question, outcome.value))
+
+
+async def move_question(update: Update, context: BotContext) -> None:
+    """ "Pass on": the governments whose queue can take the question."""
+    t = context.services.translate
+    question = await _pressed_question(update, context)
+    if question is not None and question.status == "open":
+        await send(update, hr_views.move_choices(t, context.lang, question))
+    elif context.access is not None:
+        await send(update, Reply(t(context.lang, "hr.not_open")))
+
+
+async def move_question_to(update: Update, context: BotContext) -> None:
+    """A government chosen: the question moves to its queue; its admins and the asker hear."""
+    svc, t, lang = context.services, context.services.translate, context.lang
+    if (parts := await admin_parts(update, context)) is None:
+        return
+    assert update.effective_user is not None
+    number, government = int(parts[2]), parts[3]
+    moved = await svc.hr_queue.reassign(number, government, update.effective_user.id,
+                                        context.admin)  # fmt: skip
+    office = region_name(government) or government
+    key = "hr.moved_done" if moved else "hr.not_open"
+    await send(update, Reply(t(lang, key, number=number, office=office)))
+    send_soon(context)
+
+
+async def close_question(update: Update, context: BotContext) -> None:
+    """ "Close": why, as buttons."""
+    t = context.services.translate
+    question = await _pressed_question(update, context)
+    if question is not None and question.status == "open":
+        await send(update, hr_views.close_choices(t, context.lang, question))
+    elif context.access is not None:
+        await send(update, Reply(t(context.lang, "hr.not_open")))
+
+
+async def close_question_why(update: Update, context: BotContext) -> None:
+    """A reason chosen: the question is closed and its asker told politely."""
+    svc, t, lang = context.services, context.services.translate, context.lang
+    if (parts := await admin_parts(update, context)) is None:
+        return
+    assert update.effective_user is not None
+    number, why = int(parts[2]), parts[3]
+    closed = await svc.hr_queue.close(number, why, update.effective_user.id, context.admin)
+    reason_text = t(lang, f"hr.close_reason.{why}")
+    key = "hr.closed_done" if closed else "hr.not_open"
+    await send(update, Reply(t(lang, key, number=number, reason=reason_text)))
+    send_soon(context)
 
 
 async def make_draft(update: Update, context: BotContext) -> None:
@@ -95,3 +148,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add_command(app, "muat_ulang", reload_content)
     app.add_handler(CallbackQueryHandler(start_answer, pattern=callbacks.HR_ANSWER_PATTERN))
     app.add_handler(CallbackQueryHandler(make_draft, pattern=callbacks.HR_DRAFT_PATTERN))
+    app.add_handler(CallbackQueryHandler(move_question, pattern=callbacks.HR_MOVE_PATTERN))
+    app.add_handler(CallbackQueryHandler(move_question_to, pattern=callbacks.HR_MOVE_TO_PATTERN))
+    app.add_handler(CallbackQueryHandler(close_question, pattern=callbacks.HR_CLOSE_PATTERN))
+    app.add_handler(
+        CallbackQueryHandler(close_question_why, pattern=callbacks.HR_CLOSE_WHY_PATTERN)
+    )
