@@ -18,6 +18,8 @@ from db import staging
 log = logging.getLogger(__name__)
 
 SWEEP_JOB = "sweep"
+# A sending round runs until the queue is empty or this long (the lease is renewed meanwhile).
+SEND_ROUND_SECONDS = 3600.0
 RELOAD_JOB = "reload-content"
 
 
@@ -33,23 +35,28 @@ async def sweep_job(context: BotContext) -> None:
         log.info("sweep: %d expired conversations removed, %d answers resent", purged, resent)
     if CONSOLE_CHAT not in context.bot_data:  # the console sends its own chat's part
         await menus.sync_admin_menus(context.bot, svc, context.bot_data)  # roles from the CLI
-        await send_due(context.bot, svc)
+        await queue_reminders(svc)
+        send_soon(context)
 
 
 def send_soon(context: BotContext) -> None:
-    """Send the outbox now, without waiting for the sweep (an alert HR should get at once)."""
-    if CONSOLE_CHAT not in context.bot_data:
-        budget = max(1.0, context.services.config.sweep_seconds * 0.8)
-        context.application.create_task(context.services.sender.send_due(context.bot, budget))
+    """Start sending the outbox now (an alert HR should get at once, a broadcast), unless a
+    round is already going: it runs until the queue is empty, in the background."""
+    if CONSOLE_CHAT not in context.bot_data and not context.services.sender.busy:
+        sending = context.services.sender.send_due(context.bot, SEND_ROUND_SECONDS)
+        context.application.create_task(sending)
+
+
+async def queue_reminders(svc: Services) -> None:
+    queued = await svc.reminders.queue_due()
+    if queued:
+        log.info("sweep: %d reminders and check-ins queued", queued)
 
 
 async def send_due(bot: Bot, svc: Services, only_chat: int | None = None) -> Report:
     """Queue the reminders and check-ins that fell due, then send the outbox (paced)."""
-    queued = await svc.reminders.queue_due()
-    if queued:
-        log.info("sweep: %d reminders and check-ins queued", queued)
-    budget = max(1.0, svc.config.sweep_seconds * 0.8)
-    return await svc.sender.send_due(bot, budget, only_chat)
+    await queue_reminders(svc)
+    return await svc.sender.send_due(bot, SEND_ROUND_SECONDS, only_chat)
 
 
 async def reload_job(context: BotContext) -> None:

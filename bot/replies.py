@@ -36,10 +36,12 @@ class Button:
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+    media: tuple[str, str] | None = None  # ("photo" or "document", Telegram file_id)
 
 
 # Telegram's limit for a message's text after entity parsing; captions are shorter.
 MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
 
 
 def html_to_text(value: str) -> str:

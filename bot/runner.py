@@ -10,7 +10,7 @@ from datetime import timedelta
 from telegram.error import NetworkError
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from bot.app import App, shutdown, startup
+from bot.app import App, services_of, shutdown, startup
 from bot.config import Config, ConfigError
 from bot.safe_updates import ALLOWED_UPDATES
 
@@ -38,6 +38,7 @@ async def serve(
                 started.set()
             await stop.wait()
             log.info("stopping: finishing the updates in hand")
+            services_of(app).sender.stop()  # the messages in flight finish, no more start
         finally:
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()

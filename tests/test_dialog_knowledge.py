@@ -121,7 +121,9 @@ async def test_an_answer_that_meets_an_outage_is_retried_by_the_sweep(
         fake_api.unreachable.add(ASKER)
         failed = await admin_answers(fake_api, ADMIN_ID, number, "Diatur PP 11/2017.")
         fake_api.unreachable.clear()
-        context = type("Ctx", (), {"services": svc, "bot": app.bot, "bot_data": {}})()
+        context = type(
+            "Ctx", (), {"services": svc, "bot": app.bot, "bot_data": {}, "application": app}
+        )()
         await jobs.sweep_job(context)
         delivered = await fake_api.wait_for("sendMessage", ASKER)
     assert "belum terkirim" in failed.params["text"]

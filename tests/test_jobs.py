@@ -31,7 +31,9 @@ async def test_the_sweep_is_scheduled_at_start_and_purges_expired_dialogues(
             row = await session.get(DialogState, 3)
             assert row is not None
             row.expires_at = utcnow() - timedelta(seconds=1)
-        context: Any = type("Ctx", (), {"services": svc, "bot": app.bot, "bot_data": {}})()
+        context: Any = type(
+            "Ctx", (), {"services": svc, "bot": app.bot, "bot_data": {}, "application": app}
+        )()
         await jobs.sweep_job(context)
         left = (await svc.dialogs.current(3), await svc.dialogs.current(4))
     assert len(sweeps) == 1

@@ -21,7 +21,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.keyboard import markup
 from bot.outbox.store import Item, Outbox, new_token
-from bot.replies import Reply, split_reply
+from bot.replies import CAPTION_LIMIT, Reply, split_reply, visible_length
 from db.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -70,9 +70,21 @@ class Sender:
         self._last_send = 0.0
         self._last_to: dict[int, float] = {}
         self._lock = asyncio.Lock()
+        self._pace_lock = asyncio.Lock()
+        self._resume_at = 0.0  # monotonic time before which nothing is sent (after a 429)
+        self._stopping = False
 
     def register(self, kind: str, renderer: Renderer) -> None:
         self.renderers[kind] = renderer
+
+    @property
+    def busy(self) -> bool:
+        """A round is under way in this process."""
+        return self._lock.locked()
+
+    def stop(self) -> None:
+        """Finish the messages in flight and start no more (the bot is shutting down)."""
+        self._stopping = True
 
     async def send_due(
         self, bot: Bot, budget_seconds: float = 50.0, only_chat: int | None = None
@@ -80,25 +92,33 @@ class Sender:
         """Send what is due, paced, for at most about ``budget_seconds``; one round at a time
         per process, and none while another process holds the lease. ``only_chat`` limits
         the round to one recipient (the console chat)."""
-        if self._lock.locked():
+        if self._lock.locked() or self._stopping:
             return Report(held=False)
         async with self._lock:
             return await self._round(bot, budget_seconds, only_chat)
 
     async def _round(self, bot: Bot, budget_seconds: float, only_chat: int | None) -> Report:
-        lease_seconds = LEASE_SECONDS
-        if not await self.outbox.hold_lease(LEASE, self.holder, self._clock(), lease_seconds):
+        if not await self.outbox.hold_lease(LEASE, self.holder, self._clock(), LEASE_SECONDS):
             return Report(held=False)
         report, token, started = Report(), new_token(), time.monotonic()
+        flying: set[asyncio.Task[None]] = set()
         try:
-            while time.monotonic() - started < budget_seconds:
+            while time.monotonic() - started < budget_seconds and not self._stopping:
+                if (wait := self._resume_at - time.monotonic()) > 0:  # Telegram: slow down
+                    pause = min(wait, PAUSE_LIMIT)
+                    now = self._clock()
+                    await self.outbox.hold_lease(LEASE, self.holder, now, pause + LEASE_SECONDS)
+                    await asyncio.sleep(pause)
                 items = await self.outbox.claim(token, self._clock(), self._batch, only_chat)
                 if not items:
                     break
-                if await self._send_batch(bot, items, token, report):
-                    break
-                await self.outbox.hold_lease(LEASE, self.holder, self._clock(), lease_seconds)
+                await self._start_batch(bot, items, token, report, flying)
+                if len(flying) > 2 * self._batch:  # slow answers: wait rather than pile up
+                    await asyncio.wait(flying, return_when=asyncio.FIRST_COMPLETED)
+                await self.outbox.hold_lease(LEASE, self.holder, self._clock(), LEASE_SECONDS)
         finally:
+            if flying:
+                await asyncio.gather(*flying, return_exceptions=True)
             await self.outbox.release_claims(token)
             await self.outbox.release(LEASE, self.holder, self._clock())
         if report.outcomes:
@@ -107,14 +127,29 @@ class Sender:
             )
         return report
 
-    async def _send_batch(self, bot: Bot, items: list[Item], token: str, report: Report) -> bool:
-        """Send a claimed batch; True when Telegram asked to pause."""
-        for item in items:
+    async def _start_batch(
+        self, bot: Bot, items: list[Item], token: str, report: Report,
+        flying: set[asyncio.Task[None]],
+    ) -> None:  # fmt: skip
+        """Start each claimed message at its paced moment; they complete concurrently (a
+        round trip to Telegram takes longer than the gap between two messages)."""
+        for number, item in enumerate(items):
+            if self._stopping or self._resume_at > time.monotonic():
+                for left in items[number:]:  # back to the queue, due again at once
+                    await self.outbox.later(left, token, self._clock(), "not tried", counts=False)
+                return
+            await self._pace(item.chat_id)
+            task = asyncio.create_task(self._count(bot, item, token, report))
+            flying.add(task)
+            task.add_done_callback(flying.discard)
+
+    async def _count(self, bot: Bot, item: Item, token: str, report: Report) -> None:
+        try:
             outcome = await self._one(bot, item, token)
-            report.outcomes[outcome.value] = report.outcomes.get(outcome.value, 0) + 1
-            if outcome is Outcome.PAUSE:
-                return True
-        return False
+        except Exception as exc:  # a database hiccup: the claim expires and the row is retried
+            log.error("outbox row %d: %s", item.id, type(exc).__name__)
+            outcome = Outcome.LATER
+        report.outcomes[outcome.value] = report.outcomes.get(outcome.value, 0) + 1
 
     async def _one(self, bot: Bot, item: Item, token: str) -> Outcome:
         renderer = self.renderers.get(item.kind)
@@ -123,19 +158,16 @@ class Sender:
             await self.outbox.finish(item, token, "cancelled", self._clock())
             return Outcome.DROPPED
         try:
-            for reply in replies:
-                for part in split_reply(reply):
+            for number, reply in enumerate(replies):
+                if number:
                     await self._pace(item.chat_id)
-                    await bot.send_message(item.chat_id, part.text, parse_mode=ParseMode.HTML,
-                                           reply_markup=markup(part))  # fmt: skip
+                await deliver(bot, item.chat_id, reply, lambda: self._pace(item.chat_id))
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            self._resume_at = max(self._resume_at, time.monotonic() + seconds)
             await self.outbox.later(item, token, self._clock() + timedelta(seconds=seconds),
                                     "RetryAfter", counts=False)  # fmt: skip
-            pause = min(seconds, PAUSE_LIMIT)
-            await self.outbox.hold_lease(LEASE, self.holder, self._clock(), pause + LEASE_SECONDS)
-            await asyncio.sleep(pause)
             return Outcome.PAUSE
         except Forbidden:
             await self.outbox.finish(item, token, "unreachable", self._clock(), "Forbidden")
@@ -152,15 +184,47 @@ class Sender:
         return Outcome.SENT
 
     async def _pace(self, chat_id: int) -> None:
-        """Keep to the configured overall rate and to one message a second per chat."""
-        now = time.monotonic()
-        wait = max(
-            self._last_send + self._interval - now,
-            self._last_to.get(chat_id, -PER_CHAT_SECONDS) + PER_CHAT_SECONDS - now,
-        )
-        if wait > 0:
-            await asyncio.sleep(wait)
-        self._last_send = self._last_to[chat_id] = time.monotonic()
+        """Keep to the configured overall rate and to one message a second per chat (the
+        next message's moment is taken under a lock: sends overlap, their starts do not)."""
+        async with self._pace_lock:
+            now = time.monotonic()
+            wait = max(
+                self._last_send + self._interval - now,
+                self._last_to.get(chat_id, -PER_CHAT_SECONDS) + PER_CHAT_SECONDS - now,
+                self._resume_at - now,
+            )
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._last_send = self._last_to[chat_id] = time.monotonic()
         if len(self._last_to) > 10_000:
             horizon = self._last_send - PER_CHAT_SECONDS
             self._last_to = {c: t for c, t in self._last_to.items() if t > horizon}
+
+
+async def deliver(
+    bot: Bot, chat_id: int, reply: Reply, pace: Callable[[], Awaitable[None]]
+) -> None:
+    """One reply: its photo or document first (with the text as caption when it fits), then the
+    text in as many messages as it needs, the buttons under the last."""
+    parts = split_reply(reply)
+    if reply.media is not None:
+        kind, file_id = reply.media
+        caption = (
+            parts[0] if len(parts) == 1 and visible_length(reply.text) <= CAPTION_LIMIT else None
+        )
+        buttons = markup(caption) if caption is not None else None
+        text = caption.text if caption is not None else None
+        if kind == "photo":
+            await bot.send_photo(chat_id, file_id, caption=text, parse_mode=ParseMode.HTML,
+                                 reply_markup=buttons)  # fmt: skip
+        else:
+            await bot.send_document(chat_id, file_id, caption=text, parse_mode=ParseMode.HTML,
+                                    reply_markup=buttons)  # fmt: skip
+        if caption is not None:
+            return
+        await pace()
+    for number, part in enumerate(parts):
+        if number:
+            await pace()
+        await bot.send_message(chat_id, part.text, parse_mode=ParseMode.HTML,
+                               reply_markup=markup(part))  # fmt: skip

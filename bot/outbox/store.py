@@ -114,8 +114,9 @@ class Outbox:
             rows = await session.execute(
                 select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.kind,
                        OutboxMessage.ref_id, OutboxMessage.attempts)
-                .where(OutboxMessage.claim == token, OutboxMessage.state == "sending")
-                .order_by(OutboxMessage.id)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.claim == token,
+                       OutboxMessage.state == "sending")
+                .order_by(OutboxMessage.id)  # only this claim's rows, not those in flight
             )  # fmt: skip
             return [Item(*row) for row in rows]
 
