@@ -53,6 +53,18 @@ UNLINK_PATTERN = r"\Aunlink:confirm\Z"
 CANCEL = "cancel:confirm"
 CANCEL_PATTERN = r"\Acancel:confirm\Z"
 
+# Broadcasts: the recipient's acknowledgement, HR's wizard steps, details, re-send and stop.
+BROADCAST_ACK = "bca:{broadcast}"
+BROADCAST_ACK_PATTERN = r"\Abca:([0-9]{1,9})\Z"
+BROADCAST_WIZARD = "bcw:{step}:{value}"
+BROADCAST_WIZARD_PATTERN = r"\Abcw:(aud|gov|pos|coh|nr|ack|go):([a-z0-9_]{1,20}|[A-Z]{2,20})\Z"
+BROADCAST_DETAIL = "bcd:{broadcast}"
+BROADCAST_DETAIL_PATTERN = r"\Abcd:([0-9]{1,9})\Z"
+BROADCAST_RESEND = "bcr:{broadcast}"
+BROADCAST_RESEND_PATTERN = r"\Abcr:([0-9]{1,9})\Z"
+BROADCAST_CANCEL = "bcx:{broadcast}"
+BROADCAST_CANCEL_PATTERN = r"\Abcx:([0-9]{1,9})\Z"
+
 # The /admin menu: a button per admin command (the command's own role check applies).
 ADMIN_MENU = "adm:{name}"
 ADMIN_MENU_PATTERN = r"\Aadm:([a-z_]{1,20})\Z"

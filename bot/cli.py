@@ -343,6 +343,107 @@ def _role_problem(error: Any) -> str:
 
 
 @cli.group()
+def broadcast() -> None:
+    """Announcements to linked ASN, sent by the running bot within Telegram's limits."""
+
+
+@broadcast.command("send")
+@click.option(
+    "--text-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The message, in Telegram HTML (<b>, <i>, <a href>).",
+)
+@click.option(
+    "--audience",
+    default="all",
+    show_default=True,
+    help="all | gov:CODE | unit:CODE | cohort:NAME (also position:TYPE, "
+    "grade:FROM-TO, not_ready[:COHORT]).",
+)
+@click.option("--ack", is_flag=True, help='Add the "Saya sudah membaca" button.')
+@click.option("--at", "at", help="ISO date-time to send at (default: now); no zone: Asia/Jakarta.")
+@click.pass_context
+def broadcast_send(
+    ctx: click.Context, text_file: Path, audience: str, ack: bool, at: str | None
+) -> None:
+    """Queue a broadcast: one message per recipient, sent by `asnbot run` (audited)."""
+    from bot.broadcast.audience import AudienceError, parse
+    from bot.broadcast.store import Broadcasts, Draft
+    from bot.maintenance import with_sessions
+    from bot.replies import visible_length
+
+    config = _config(ctx)
+    text = text_file.read_text(encoding="utf-8").strip()
+    if not text or visible_length(text) > 4000:
+        _fail("the text file must hold 1 to 4,000 characters")
+    try:
+        chosen = parse(audience)
+    except AudienceError as exc:
+        _fail(f"--audience: {exc.value!r} is not known (see --help)")
+        raise
+    when = _moment(at, config) if at else None
+    draft = Draft(text, chosen, ack)
+    made = asyncio.run(with_sessions(config, lambda s: Broadcasts(s).create(None, draft, when)))
+    moment = made.send_at.astimezone(config.timezone).strftime("%Y-%m-%d %H:%M %Z")
+    click.echo(f"broadcast {made.id}: {made.recipients} recipients, from {moment}")
+    if made.recipients == 0:
+        click.echo("nobody to send to: no linked ASN in that audience", err=True)
+
+
+@broadcast.command("status")
+@click.argument("broadcast_id", type=int, required=False)
+@click.pass_context
+def broadcast_status(ctx: click.Context, broadcast_id: int | None) -> None:
+    """The newest broadcasts, or one broadcast's figures."""
+    from bot.broadcast.store import Broadcasts
+    from bot.maintenance import with_sessions
+
+    config = _config(ctx)
+
+    async def task(sessions: Any) -> list[Any]:
+        store = Broadcasts(sessions)
+        if broadcast_id is None:
+            return await store.listing(limit=20)
+        found = await store.figures(broadcast_id)
+        return [found] if found else []
+
+    shown = asyncio.run(with_sessions(config, task))
+    if broadcast_id is not None and not shown:
+        _fail(f"no broadcast {broadcast_id}")
+    click.echo("id\tstatus\tsend_at\trecipients\tsent\tfailed\tunreachable\tremaining"
+               "\tacknowledged\taudience")  # fmt: skip
+    for f in shown:
+        when = f.send_at.astimezone(config.timezone).strftime("%Y-%m-%d %H:%M")
+        acks = str(f.acknowledged) if f.ack else "-"
+        click.echo(f"{f.id}\t{f.status}\t{when}\t{f.recipients}\t{f.sent}\t"
+                   f"{f.counts.get('failed', 0)}\t{f.counts.get('unreachable', 0)}\t"
+                   f"{f.remaining}\t{acks}\t{f.audience.describe()}")  # fmt: skip
+
+
+@broadcast.command("export")
+@click.argument("broadcast_id", type=int)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def broadcast_export(ctx: click.Context, broadcast_id: int, file: Path) -> None:
+    """Write one row per recipient (NIP, name, unit, delivery, acknowledgement) to FILE.xlsx."""
+    from bot.broadcast.report import workbook
+    from bot.broadcast.store import Broadcasts
+    from bot.maintenance import with_sessions
+
+    if file.suffix.lower() != ".xlsx":
+        _fail("FILE must end in .xlsx")
+    config = _config(ctx)
+    rows = asyncio.run(
+        with_sessions(config, lambda s: Broadcasts(s).recipients_rows(broadcast_id))
+    )
+    if not rows:
+        _fail(f"no broadcast {broadcast_id}, or it has no recipients")
+    file.write_bytes(workbook(rows, config.timezone))
+    click.echo(f"{file}: {len(rows)} recipients")
+
+
+@cli.group()
 def audit() -> None:
     """The audit log of admin actions."""
 

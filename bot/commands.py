@@ -37,6 +37,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("rotasi_batal", "command.rotation_cancel", level="gov"),
     Command("kesiapan", "command.readiness", aliases=("readiness",), level="unit"),
     Command("mentor", "command.mentor", level="gov"),
+    Command("umumkan", "command.broadcast", aliases=("announce",), level="unit"),
+    Command("siaran", "command.broadcasts", aliases=("broadcasts",), level="unit"),
     Command("peran", "command.roles", aliases=("roles",), level="super"),
     Command("audit", "command.audit", level="super"),
 )

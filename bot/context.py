@@ -13,6 +13,8 @@ from bot.accounts.dialogs import DialogService
 from bot.accounts.linking import LinkService
 from bot.accounts.server_key import server_key
 from bot.accounts.users import UserInfo, UserService
+from bot.broadcast import sending
+from bot.broadcast.store import Broadcasts
 from bot.career.profile import ProfileService
 from bot.clock import Clock
 from bot.config import Config
@@ -71,6 +73,7 @@ class Services:
     mentoring: Mentoring
     roles: Roles
     audit: AuditLog
+    broadcasts: Broadcasts
 
     @classmethod
     def create(cls, config: Config) -> Services:
@@ -115,9 +118,11 @@ class Services:
             mentoring=Mentoring(sessions, clock),
             roles=Roles(sessions),
             audit=AuditLog(sessions),
+            broadcasts=Broadcasts(sessions, clock),
         )
         messages.register(services)
         notices.register(services)
+        sending.register(services)
         return services
 
 

@@ -9,6 +9,8 @@ from telegram import Bot
 from telegram.ext import Application
 
 from bot import menus
+from bot.broadcast.sending import PROGRESS_SECONDS
+from bot.broadcast.sending import progress_job as broadcast_progress
 from bot.config import Config
 from bot.context import CONSOLE_CHAT, BotContext, Services
 from bot.hr.delivery import deliver_pending
@@ -21,6 +23,7 @@ SWEEP_JOB = "sweep"
 # A sending round runs until the queue is empty or this long (the lease is renewed meanwhile).
 SEND_ROUND_SECONDS = 3600.0
 RELOAD_JOB = "reload-content"
+PROGRESS_JOB = "broadcast-progress"
 
 
 async def sweep_job(context: BotContext) -> None:
@@ -59,6 +62,12 @@ async def send_due(bot: Bot, svc: Services, only_chat: int | None = None) -> Rep
     return await svc.sender.send_due(bot, SEND_ROUND_SECONDS, only_chat)
 
 
+async def progress_job(context: BotContext) -> None:
+    """Broadcasts: start those due, show their progress (not in the console: no Telegram)."""
+    if CONSOLE_CHAT not in context.bot_data:
+        await broadcast_progress(context)
+
+
 async def reload_job(context: BotContext) -> None:
     """Pick up edited content files without a restart."""
     await context.services.knowledge.reload(force=False)
@@ -72,6 +81,7 @@ def schedule(app: Application[Any, Any, Any, Any, Any, Any], config: Config) -> 
     for job in queue.jobs():
         job.schedule_removal()
     queue.run_repeating(sweep_job, interval=config.sweep_seconds, first=5, name=SWEEP_JOB)
+    queue.run_repeating(progress_job, interval=PROGRESS_SECONDS, first=2, name=PROGRESS_JOB)
     if config.knowledge.reload_seconds:
         seconds = config.knowledge.reload_seconds
         queue.run_repeating(reload_job, interval=seconds, first=seconds, name=RELOAD_JOB)

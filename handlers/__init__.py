@@ -14,7 +14,7 @@ from telegram.ext import Application
 from bot.config import Config
 from handlers import accounts, career, errors, fallback, gate, knowledge, rotation, start
 from handlers.fallback import FlowStep
-from handlers.hr import admin, handoff, imports, questions
+from handlers.hr import admin, broadcast, handoff, imports, questions
 from handlers.hr import rotation as hr_rotation
 
 
@@ -35,6 +35,8 @@ def register_all(
     imports.register(app)
     rotation.register(app)
     hr_rotation.register(app)
-    product_flows = {**knowledge.FLOWS, **questions.FLOWS, **accounts.FLOWS, **rotation.FLOWS}
-    fallback.register(app, {**product_flows, **(flows or {})})
+    broadcast.register(app)
+    product_flows = {**knowledge.FLOWS, **questions.FLOWS, **accounts.FLOWS, **rotation.FLOWS,
+                     **broadcast.FLOWS}  # fmt: skip
+    fallback.register(app, {**product_flows, **(flows or {})}, broadcast.MEDIA_FLOWS)
     errors.register(app)

@@ -21,6 +21,7 @@ from handlers.knowledge import answer_question
 
 FlowStep = Callable[[Update, BotContext, Dialog], Awaitable[None]]
 FLOWS_KEY = "flows"
+MEDIA_FLOWS_KEY = "media_flows"  # conversations whose next message may be a photo or file
 
 
 async def catch_all(update: Update, context: BotContext) -> None:
@@ -52,14 +53,31 @@ async def ignore_callback(update: Update, _context: BotContext) -> None:
     await update.callback_query.answer()
 
 
-def register(app: Application, flows: Mapping[str, FlowStep]) -> None:  # type: ignore[type-arg]
+def register(
+    app: Application,  # type: ignore[type-arg]
+    flows: Mapping[str, FlowStep],
+    media_flows: frozenset[str] = frozenset(),
+) -> None:
     app.bot_data[FLOWS_KEY] = dict(flows)
+    app.bot_data[MEDIA_FLOWS_KEY] = media_flows
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT, catch_all))
     app.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, catch_all_media))
     app.add_handler(CallbackQueryHandler(ignore_callback))
 
 
+async def to_media_flow(update: Update, context: BotContext) -> bool:
+    """Hand a photo or file to the open conversation that asked for one; False if none did."""
+    dialog = context.user_info.dialog if context.user_info else None
+    flows: Mapping[str, FlowStep] = context.bot_data.get(FLOWS_KEY, {})
+    if dialog is None or dialog.flow not in context.bot_data.get(MEDIA_FLOWS_KEY, ()):
+        return False
+    await flows[dialog.flow](update, context, dialog)
+    return True
+
+
 async def catch_all_media(update: Update, context: BotContext) -> None:
-    """Photos, stickers, voice notes: say what the bot understands."""
+    """Photos, stickers, voice notes: the open conversation's, or say what the bot reads."""
+    if await to_media_flow(update, context):
+        return
     await send(update, views.not_understood(context.services.translate, context.lang, False))

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.broadcast.audience import KINDS
 from bot.career.views import LEVEL_KEYS, POSITION_KEYS
 from bot.commands import COMMANDS
 from bot.config import LANGUAGES
@@ -52,6 +53,10 @@ PLACEHOLDER_VALUES = {
     "assigned": tuple(a.value for a in Assigned),
     "name": MENU_BUTTONS,
     "why": CLOSE_REASONS,
+    "p": POSITION_KEYS,
+    "kind": KINDS,
+    "audience.kind": KINDS,
+    "f.status": ("scheduled", "sending", "done", "cancelled"),
     "c": audit.COLUMNS,
 }
 

@@ -40,6 +40,14 @@ class Draft:
     media_file_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Content:
+    id: int
+    text: str
+    ack: bool
+    media: tuple[str, str] | None
+
+
 @dataclass
 class Figures:
     """Where a broadcast stands, from its outbox rows."""
@@ -85,6 +93,11 @@ class Broadcasts:
         self._sessions = sessions
         self._clock = clock
 
+    async def unit_codes(self, access: Access = SUPER) -> set[str]:
+        """The codes of the units an admin's broadcasts may reach."""
+        async with self._sessions() as session:
+            return set(await session.scalars(select(Unit.code).where(access.units())))
+
     async def count(self, audience: Audience, access: Access = SUPER) -> int:
         """How many people the audience reaches now (the preview's number)."""
         async with self._sessions() as session:
@@ -121,7 +134,7 @@ class Broadcasts:
     @retry_on_lock
     async def resend_unacknowledged(
         self, broadcast_id: int, author: int | None, access: Access = SUPER
-    ) -> Figures | None:
+    ) -> Figures | None:  # the progress goes to the author's chat
         """A new broadcast of the same message to those who got it but have not acknowledged."""
         now = self._clock()
         async with self._sessions() as session, session.begin():
@@ -141,7 +154,7 @@ class Broadcasts:
             row = Broadcast(author_id=author, text=first.text, media_kind=first.media_kind,
                             media_file_id=first.media_file_id, audience=first.audience,
                             ack=True, parent_id=root, status="scheduled", send_at=now,
-                            created_at=now, recipients=0)  # fmt: skip
+                            created_at=now, recipients=0, progress_chat_id=author)  # fmt: skip
             session.add(row)
             await session.flush()
             row.recipients = await _queue(session, row.id, people, now, now)
@@ -192,6 +205,19 @@ class Broadcasts:
             values = {"broadcast_id": root, "user_id": user_id, "at": self._clock()}
             await repo.insert_ignore(session, BroadcastAck, values)
             return True
+
+    async def content(self, broadcast_id: int) -> Content | None:
+        """What every recipient of the broadcast gets."""
+        async with self._sessions() as session:
+            row = await session.get(Broadcast, broadcast_id)
+            if row is None:
+                return None
+            media = (
+                (row.media_kind, row.media_file_id)
+                if row.media_kind and row.media_file_id
+                else None
+            )
+            return Content(row.id, row.text, row.ack, media)
 
     async def figures(self, broadcast_id: int) -> Figures | None:
         """The broadcast with its outbox counts and acknowledgements."""

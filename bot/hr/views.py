@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # the import machinery is loaded when a file arrives, not at 
     from bot.hr.imports import Applied
 
 # The /admin menu's buttons, in this order, each shown to the roles its command allows.
-MENU_BUTTONS = ("pertanyaan", "rotasi", "kesiapan", "peran", "audit", "muat_ulang")
+MENU_BUTTONS = ("pertanyaan", "umumkan", "siaran", "rotasi", "kesiapan", "peran", "audit",
+                "muat_ulang")  # fmt: skip
 QUOTE_LIMIT = 500  # characters of an asker's question quoted above the answer
 LISTED_QUESTION = 160  # characters of a question in the admin's list
 MAX_LISTED = 20

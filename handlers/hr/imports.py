@@ -9,7 +9,7 @@ from bot.context import BotContext
 from bot.hr import views as hr_views
 from bot.replies import Reply
 from handlers.common import PRIVATE, send
-from handlers.fallback import catch_all_media
+from handlers.fallback import catch_all_media, to_media_flow
 from handlers.hr.admin import for_level
 
 
@@ -31,6 +31,8 @@ async def import_document(update: Update, context: BotContext) -> None:
     from bot.hr import checking  # here: the import machinery is only for the files HR sends
     from bot.hr.imports import apply
 
+    if await to_media_flow(update, context):  # a file for an announcement, not an import
+        return
     message = update.effective_message
     assert message is not None
     assert message.document is not None
