@@ -9,6 +9,7 @@ read what the bot did from ``calls``.
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import json
 import re
@@ -59,6 +60,10 @@ class FakeBotApi:
         self._by_chat: dict[tuple[str, int | None], list[Call]] = {}
         self.blocked: set[int] = set()
         self.unreachable: set[int] = set()  # chats whose messages meet a 502 (a passing outage)
+        self._limits: tuple[int, float] | None = None  # see enforce_limits
+        self._recent: collections.deque[float] = collections.deque()
+        self._last_to: dict[int, float] = {}
+        self.too_many = 0  # 429s answered
         self.files: dict[str, bytes] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook_url = ""
@@ -321,10 +326,30 @@ class FakeBotApi:
     async def api_sendchataction(self, _: dict[str, Any]) -> bool:
         return True
 
+    def enforce_limits(self, overall: int = 30, per_chat_seconds: float = 1.0) -> None:
+        """Answer like Telegram under flood: 429 with retry_after above ``overall`` messages a
+        second, or a second message to one chat within ``per_chat_seconds``."""
+        self._limits = (overall, per_chat_seconds)
+
+    def _limit(self, chat_id: int) -> None:
+        if self._limits is None:
+            return
+        overall, per_chat = self._limits
+        now = time.monotonic()
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        last = self._last_to.get(chat_id)
+        if len(self._recent) >= overall or (last is not None and now - last < per_chat):
+            self.too_many += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        self._recent.append(now)
+        self._last_to[chat_id] = now
+
     def _message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        self._limit(chat_id)
         if chat_id in self.unreachable:
             raise ApiError(502, "Bad Gateway")
         message = {

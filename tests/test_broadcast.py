@@ -136,6 +136,10 @@ async def test_a_broadcast_is_sent_once_to_each_recipient_and_read_receipts_coun
     units = await store.acks_by_unit(made.id)
     assert sum(u.sent for u in units) == 120
     assert sum(u.acknowledged for u in units) == 2
+    await services.links.delete_chat_data(first)  # /hapus_data: the read receipt goes too
+    after = await store.figures(made.id)
+    assert after is not None
+    assert after.acknowledged == 1
 
 
 async def test_a_stopped_broadcast_sends_nothing_more_and_a_scheduled_one_waits(

@@ -184,3 +184,22 @@ async def test_a_password_or_code_is_never_kept_or_forwarded(
     assert "tidak saya simpan" not in plain.params["text"]
     assert questions == ["berapa digit PIN SIASN?"]
     assert not any("482913" in str(s) or "Jambi2024" in str(s) for s in states)
+
+
+def test_what_looks_like_a_secret_and_what_is_only_a_question_about_one() -> None:
+    from bot.sensitive import looks_secret
+
+    secrets = [
+        "PIN saya 123456",
+        "password: Jambi2024!",
+        "kode OTP 482913",
+        "pw sy abc123",
+        "Password saya adalah Rahasia99",
+        "my password is hunter22",
+        "sandi: 12ab34",
+    ]
+    questions = ["berapa digit PIN SIASN?", "lupa password MySAPK gimana",
+                 "kode otp tidak masuk", "bagaimana reset kata sandi siasn", "token expired terus",
+                 "golongan III/a ke III/b berapa tahun"]  # fmt: skip
+    assert [s for s in secrets if not looks_secret(s)] == []
+    assert [q for q in questions if looks_secret(q)] == []

@@ -26,6 +26,7 @@ from db import repositories as repo
 from db.base import utcnow
 from db.models import (
     AuditEntry,
+    BroadcastAck,
     CheckinAnswer,
     DialogState,
     Employee,
@@ -260,6 +261,7 @@ class LinkService:
                 for model in (ReadinessAnswer, CheckinAnswer):
                     await session.execute(delete(model).where(model.rotation_id.in_(mine)))
             await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == user_id))
+            await session.execute(delete(BroadcastAck).where(BroadcastAck.user_id == user_id))
             await session.execute(delete(User).where(User.id == user_id))  # cascades
             return questions
 

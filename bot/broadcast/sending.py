@@ -7,13 +7,16 @@ was: the progress message's id is stored with the broadcast.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from telegram.error import BadRequest, TelegramError
 
 from bot.broadcast import views
-from bot.broadcast.store import KIND, Content, Figures
+from bot.broadcast.store import KIND, Broadcasts, Content, Figures
+from bot.i18n import Translator
 from bot.keyboard import markup
+from bot.outbox.sender import Renderer
 from bot.outbox.store import Item
 from bot.replies import Reply
 
@@ -28,23 +31,29 @@ SHOWN = "broadcast_progress"  # bot_data key: broadcast id -> the progress text 
 
 
 def register(svc: Services) -> None:
-    """Teach the sender to render a broadcast for one recipient (the content read once)."""
-    t = svc.translate
+    """Teach the sender to render a broadcast for one recipient."""
+    svc.sender.register(KIND, renderer(svc.broadcasts, svc.translate, svc.users.language_of))
+
+
+def renderer(
+    broadcasts: Broadcasts, t: Translator, language_of: Callable[[int], Awaitable[str]]
+) -> Renderer:
+    """A broadcast in the recipient's language (its content read once, not per recipient)."""
     cache: dict[int, Content] = {}
 
     async def render(item: Item) -> list[Reply] | None:
         content = cache.get(item.ref_id)
         if content is None:
-            content = await svc.broadcasts.content(item.ref_id)
+            content = await broadcasts.content(item.ref_id)
             if content is None:
                 return None
             if len(cache) >= CACHED:
                 cache.pop(next(iter(cache)))
             cache[item.ref_id] = content
-        lang = await svc.users.language_of(item.chat_id)
+        lang = await language_of(item.chat_id)
         return [views.message(t, lang, content.id, content.text, content.ack, content.media)]
 
-    svc.sender.register(KIND, render)
+    return render
 
 
 async def progress_job(context: BotContext) -> None:

@@ -27,7 +27,7 @@ from db.base import utcnow
 log = logging.getLogger(__name__)
 
 LEASE = "outbox"
-PER_CHAT_SECONDS = 1.0  # Telegram: about one message per second to one chat
+PER_CHAT_SECONDS = 1.1  # Telegram: about one message per second to one chat (with a margin)
 # The lease is renewed after every batch; a holder that died frees it this soon.
 LEASE_SECONDS = 20
 PAUSE_LIMIT = 30  # longest wait after a 429 within one round (the row waits its full time)
@@ -68,6 +68,7 @@ class Sender:
         self._clock = clock
         self.holder = holder or new_token()
         self._last_send = 0.0
+        self._next_slot = 0.0  # the earliest moment of the next message (monotonic)
         self._last_to: dict[int, float] = {}
         self._lock = asyncio.Lock()
         self._pace_lock = asyncio.Lock()
@@ -188,14 +189,17 @@ class Sender:
         next message's moment is taken under a lock: sends overlap, their starts do not)."""
         async with self._pace_lock:
             now = time.monotonic()
-            wait = max(
-                self._last_send + self._interval - now,
-                self._last_to.get(chat_id, -PER_CHAT_SECONDS) + PER_CHAT_SECONDS - now,
-                self._resume_at - now,
+            # Moments on a fixed grid: a late wake-up does not push every later message back.
+            start = max(
+                self._next_slot,
+                now,
+                self._last_to.get(chat_id, -PER_CHAT_SECONDS) + PER_CHAT_SECONDS,
+                self._resume_at,
             )
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self._last_send = self._last_to[chat_id] = time.monotonic()
+            if start > now:
+                await asyncio.sleep(start - now)
+            self._next_slot = start + self._interval
+            self._last_send = self._last_to[chat_id] = max(start, time.monotonic())
         if len(self._last_to) > 10_000:
             horizon = self._last_send - PER_CHAT_SECONDS
             self._last_to = {c: t for c, t in self._last_to.items() if t > horizon}
