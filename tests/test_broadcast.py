@@ -21,7 +21,15 @@ from bot.career import demo
 from bot.config import Config
 from bot.context import Services
 from bot.maintenance import seed
-from db.models import Employee, OutboxMessage, ReadinessAnswer, Rotation, TelegramLink, User
+from db.models import (
+    Broadcast,
+    Employee,
+    OutboxMessage,
+    ReadinessAnswer,
+    Rotation,
+    TelegramLink,
+    User,
+)
 from tests.bot_harness import press, reply_to, running_bot, services
 from tests.conftest import ADMIN_ID
 from tests.fake_bot_api import FakeBotApi
@@ -331,3 +339,38 @@ async def test_a_blocked_recipient_is_marked_unreachable_and_the_rest_go_on(
         blocked = await session.scalar(select(User.is_blocked).where(User.id == first))
         await session.execute(update(User).values(is_blocked=False))
     assert blocked is True
+
+
+async def test_a_document_announcement_is_scheduled_and_stopped_in_telegram(
+    bot_config: Config, fake_api: FakeBotApi
+) -> None:
+    async with running_bot(bot_config) as app:
+        svc = services(app)
+        await seed(svc.sessions, 20)
+        await _link_all(svc)
+        await reply_to(fake_api, ADMIN_ID, "/umumkan")
+        before = len(fake_api.sent(ADMIN_ID))
+        await fake_api.send_document(ADMIN_ID, b"%PDF-1.4 jadwal", "jadwal.pdf",
+                                     caption="Jadwal ujian dinas terlampir")  # fmt: skip
+        audience = (await fake_api.wait_for("sendMessage", ADMIN_ID, before + 1))[before]
+        ack = await press(fake_api, ADMIN_ID, audience, "bcw:aud:all")
+        preview = await press(fake_api, ADMIN_ID, ack, "bcw:ack:no")
+        sample = fake_api.sent(ADMIN_ID, "sendDocument")[-1]
+        ask = await press(fake_api, ADMIN_ID, preview, "bcw:go:later")
+        typo = await reply_to(fake_api, ADMIN_ID, "besok pagi")
+        scheduled = await reply_to(fake_api, ADMIN_ID, "2030-01-02 08:00")
+        async with svc.sessions() as session:
+            number = await session.scalar(select(func.max(Broadcast.id)))
+        stopped = await press(fake_api, ADMIN_ID, scheduled, f"bcx:{number}")
+        figures = await svc.broadcasts.figures(int(number or 0))
+    assert "Jadwal ujian dinas" in str(sample.params.get("caption"))
+    assert "Penerima: 20 orang" in preview.params["text"]
+    assert "WIB" in ask.params["text"]
+    assert "tidak terbaca" in typo.params["text"]
+    assert "dijadwalkan" in scheduled.params["text"]
+    assert "2 Januari 2030" in scheduled.params["text"]
+    assert "dihentikan" in stopped.params["text"]
+    assert figures is not None
+    assert (figures.status, figures.counts, figures.sent) == ("cancelled", {"cancelled": 20}, 0)
+    assert figures.audience == Audience()
+    assert fake_api.sent(FIRST_USER, "sendDocument") == []  # nothing went out
