@@ -192,6 +192,28 @@ def test_content_problems_name_file_entry_and_field(tmp_path: Path) -> None:
     assert all(p.file == "entries.toml" for p in caught.value.problems)
 
 
+def test_claims_the_brief_corrected_are_caught_unless_the_correction_is_there(
+    tmp_path: Path,
+) -> None:
+    stale = ENTRY.format(id="lama", word="zulu").replace(
+        'answer_id = "Jawaban tentang <b>zulu</b>."',
+        'answer_id = "Diatur UU 5/2014 Pasal 116; KP diproses April dan Oktober."',
+    )
+    current = ENTRY.format(id="baru", word="yankee").replace(
+        'answer_id = "Jawaban tentang <b>yankee</b>."',
+        'answer_id = "UU 5/2014 Pasal 116, kini diganti UU 20/2023; dulu April dan Oktober, '
+        'sejak PerBKN 4/2025 setiap bulan."',
+    )
+    _write_base(tmp_path / "kb", stale + current)
+    with pytest.raises(kb.ContentError) as caught:
+        kb.load(tmp_path / "kb")
+    found = [(p.entry, p.field, p.message) for p in caught.value.problems]
+    assert len(found) == 2
+    assert all(entry == "lama" and field == "answer_id" for entry, field, _ in found)
+    assert "UU 20/2023" in found[0][2]
+    assert "PerBKN 4/2025" in found[1][2]
+
+
 async def test_edited_content_is_picked_up_and_a_broken_edit_keeps_the_old(
     tmp_path: Path,
 ) -> None:

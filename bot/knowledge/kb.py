@@ -187,6 +187,9 @@ def _entry(
         for field in ("answer_id", "answer_en"):
             if not re.search(r"BKD|BKPSDM", str(raw[field])):
                 bad(field, "an [unsure] fact must point the reader to BKD/BKPSDM")
+    for field in ("answer_id", "answer_en"):
+        for problem in outdated(str(raw[field])):
+            bad(field, problem)
     if out or effective is None:
         return None
     return Entry(
@@ -197,6 +200,28 @@ def _entry(
         related=tuple(raw.get("related", ())), keywords=tuple(raw["keywords"]),
         confidence=raw["confidence"], file=file,
     )  # fmt: skip
+
+
+# Claims the rules brief corrected: (pattern, what makes the mention current, the problem).
+OUTDATED = (
+    (
+        re.compile(r"UU\s*(?:No\.?\s*)?5/2014", re.I),
+        re.compile(r"UU\s*(?:No\.?\s*)?20/2023", re.I),
+        "cites UU 5/2014 as if current: it was replaced by UU 20/2023 (31 October 2023); say so",
+    ),
+    (
+        re.compile(r"April\s+(?:dan|and|&amp;)\s+Oktober|April\s+and\s+October", re.I),
+        re.compile(r"PerBKN\s*4/2025", re.I),
+        "names the April/October promotion periods without saying that since 1 October 2025 "
+        "promotions are monthly (PerBKN 4/2025)",
+    ),
+)
+
+
+def outdated(answer: str) -> list[str]:
+    """The corrected claims an answer repeats without the correction."""
+    return [problem for claim, current, problem in OUTDATED
+            if claim.search(answer) and not current.search(answer)]  # fmt: skip
 
 
 def _text(value: Any, low: int, high: int, field: str, bad: Any) -> None:
