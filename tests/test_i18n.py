@@ -57,6 +57,7 @@ PLACEHOLDER_VALUES = {
     "kind": KINDS,
     "audience.kind": KINDS,
     "f.status": ("scheduled", "sending", "done", "cancelled"),
+    "result.talk": ("greeting", "thanks", "unclear"),
     "c": audit.COLUMNS,
 }
 

@@ -286,3 +286,32 @@ async def test_a_repeated_question_is_answered_from_the_cache_until_a_reload(
     again = knowledge.ask("kp reguler brp thn sekali sih?")
     assert again is not first
     assert again == knowledge.ask_uncached("kp reguler brp thn sekali sih?")
+
+
+@pytest.mark.parametrize(
+    ("message", "talk"),
+    [("halo", "greeting"), ("Selamat pagi pak!", "greeting"),
+     ("Assalamualaikum wr wb", "greeting"), ("terima kasih banyak ya min", "thanks"),
+     ("ok makasih", "thanks"), ("thanks a lot", "thanks"), ("??", "unclear"), ("🙏", "unclear"),
+     ("tes", "unclear")],
+)  # fmt: skip
+def test_small_talk_gets_a_friendly_reply_not_a_search(message: str, talk: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.i18n import Translator
+    from bot.knowledge.answering import SMALLTALK
+
+    result = KNOWLEDGE.ask(message)
+    assert (result.status, result.talk) == (SMALLTALK, talk)
+    reply = kb_views.kb_result(Translator(ZoneInfo("Asia/Jakarta")), result, KNOWLEDGE.base)
+    assert "petugas" not in reply.text  # no hand-off offer
+    assert reply.buttons[0][0].data == "menu:help"
+
+
+@pytest.mark.parametrize(
+    "message", ["halo min, kp reguler brp thn?", "terima kasih, tapi kalau mutasi ke provinsi?"]
+)
+def test_a_question_that_starts_with_a_greeting_is_answered(message: str) -> None:
+    from bot.knowledge.answering import SMALLTALK
+
+    assert KNOWLEDGE.ask(message).status != SMALLTALK

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.knowledge import kb, versions
+from bot.knowledge import kb, smalltalk, versions
 from bot.knowledge.normalize import Lexicon, clean, looks_english, rewrite, stem
 from bot.knowledge.refusals import UNRELATED
 from bot.knowledge.search import Match
@@ -21,6 +21,7 @@ from bot.knowledge.search import Match
 log = logging.getLogger(__name__)
 
 ANSWERED, AMBIGUOUS, NO_MATCH, REFUSED = "answered", "ambiguous", "no_match", "refused"
+SMALLTALK = "smalltalk"  # a greeting, thanks or "??": no question to answer
 # A real question fits in far fewer characters; a 4,096-character message would cost ~100 ms
 # of search for nothing.
 MAX_QUESTION_CHARS = 500
@@ -46,6 +47,7 @@ class Result:
     refusal: str | None = None
     refusal_pattern: str = ""
     tokens: tuple[str, ...] = field(default=())
+    talk: str | None = None  # for SMALLTALK: greeting, thanks or unclear
 
 
 class Knowledge:
@@ -121,6 +123,8 @@ class Knowledge:
         question = question[:MAX_QUESTION_CHARS]
         version = self._version
         lang = language or self.language_of(question)
+        if (talk := smalltalk.kind(question)) is not None:
+            return Result(question, SMALLTALK, lang, talk=talk)
         refusal = version.refusals.match(question, version.lexicon)
         query = tuple(version.index.query_tokens(question))
         if refusal is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import callbacks
 from bot.i18n import Translator
-from bot.knowledge.answering import AMBIGUOUS, ANSWERED, REFUSED, Result
+from bot.knowledge.answering import AMBIGUOUS, ANSWERED, REFUSED, SMALLTALK, Result
 from bot.knowledge.kb import Entry, KnowledgeBase
 from bot.replies import Button, Reply
 from bot.views import not_understood
@@ -63,4 +63,7 @@ def kb_result(t: Translator, result: Result, base: KnowledgeBase) -> Reply:
         return kb_choices(t, lang, result.candidates)
     if result.status == REFUSED and result.refusal is not None:
         return refused(t, lang, result.refusal)
+    if result.status == SMALLTALK and result.talk is not None:
+        help_button = Button(t(lang, "button.help"), callbacks.menu("help"))
+        return Reply(t(lang, f"smalltalk.{result.talk}"), ((help_button,),))
     return not_understood(t, lang, True)
