@@ -315,3 +315,9 @@ def test_a_question_that_starts_with_a_greeting_is_answered(message: str) -> Non
     from bot.knowledge.answering import SMALLTALK
 
     assert KNOWLEDGE.ask(message).status != SMALLTALK
+
+
+def test_one_s_own_appraisal_process_is_not_another_person_s_data() -> None:
+    assert KNOWLEDGE.ask("SKP saya dinilai atasan lama atau baru?").status != REFUSED
+    refused = KNOWLEDGE.ask("SKP teman saya dinilai berapa sama atasan?")
+    assert (refused.status, refused.refusal) == (REFUSED, "other_person")
