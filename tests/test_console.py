@@ -51,7 +51,7 @@ async def test_language_switch_changes_every_later_reply(chat: ConsoleChat) -> N
 
 
 async def test_unknown_text_is_offered_to_hr_and_queued_once(chat: ConsoleChat) -> None:
-    offer = await chat.say("bagaimana prosedur cuti melahirkan bagi pns wanita?")
+    offer = await chat.say("bagaimana prosedur izin perkawinan kedua bagi pns pria?")
     queued = await chat.say("#1")
     again = await chat.say("#1")
     async with chat.services.sessions() as session:

@@ -95,7 +95,7 @@ async def test_unknown_text_offers_hand_off_and_queues_it_once(
 ) -> None:
     async with running_bot(bot_config) as app:
         offer = await reply_to(
-            fake_api, ALICE, "bagaimana prosedur cuti melahirkan bagi pns wanita?"
+            fake_api, ALICE, "bagaimana prosedur izin perkawinan kedua bagi pns pria?"
         )
         assert ("📨 Kirim ke petugas BKD/BKPSDM", "handoff:send") in fake_api.buttons(offer)
         queued = await press(fake_api, ALICE, offer, "handoff:send")
@@ -106,7 +106,7 @@ async def test_unknown_text_offers_hand_off_and_queues_it_once(
             questions = (await session.scalars(select(HrQuestion))).all()
     assert "diteruskan" in queued.params["text"]
     assert [(q.user_id, q.text) for q in questions] == [
-        (ALICE, "bagaimana prosedur cuti melahirkan bagi pns wanita?")
+        (ALICE, "bagaimana prosedur izin perkawinan kedua bagi pns pria?")
     ]
     second_answer = fake_api.sent(method="answerCallbackQuery")[-1]
     assert "Tidak ada pertanyaan" in second_answer.params["text"]

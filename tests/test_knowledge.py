@@ -321,3 +321,19 @@ def test_one_s_own_appraisal_process_is_not_another_person_s_data() -> None:
     assert KNOWLEDGE.ask("SKP saya dinilai atasan lama atau baru?").status != REFUSED
     refused = KNOWLEDGE.ask("SKP teman saya dinilai berapa sama atasan?")
     assert (refused.status, refused.refusal) == (REFUSED, "other_person")
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [("ASN boleh dukung calon di medsos?", False), ("pns boleh like postingan paslon gk", False),
+     ("asn ikut kampanye kena sanksi apa", False), ("pns boleh pilih partai apa?", True),
+     ("sebaiknya saya pilih calon bupati yang mana?", True)],
+)  # fmt: skip
+def test_the_neutrality_rule_is_answered_but_whom_to_vote_for_is_refused(
+    question: str, refused: bool
+) -> None:
+    result = KNOWLEDGE.ask(question)
+    assert (result.status == REFUSED) == refused
+    if not refused:
+        assert result.entry is not None
+        assert result.entry.id.startswith("netralitas-")
