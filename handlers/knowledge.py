@@ -11,7 +11,7 @@ from bot.career.self_questions import personal_command
 from bot.context import BotContext
 from bot.jobs import send_soon
 from bot.knowledge import views as kb_views
-from bot.knowledge.answering import NO_MATCH
+from bot.knowledge.answering import AMBIGUOUS, NO_MATCH
 from handlers import career
 from handlers.common import send
 
@@ -29,7 +29,7 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         return
     lang = svc.knowledge.language_of(text) if len(text.split()) > 2 else context.lang
     result = svc.knowledge.ask(text, lang)
-    if result.status == NO_MATCH:
+    if result.status in (NO_MATCH, AMBIGUOUS):  # "Maksud Anda" also offers a person
         await svc.handoff.offer(update.effective_user.id, text, lang)
     await send(update, kb_views.kb_result(svc.translate, result, svc.knowledge.base))
 

@@ -62,6 +62,19 @@ async def test_unknown_text_is_offered_to_hr_and_queued_once(chat: ConsoleChat) 
     assert count == 1
 
 
+async def test_a_did_you_mean_menu_has_a_way_out_to_a_person(chat: ConsoleChat) -> None:
+    menu = await chat.say("klo sy tolak rotasi kena sanksi apa")
+    labels = [label for label, _ in menu[0].buttons]
+    queued = await chat.say(f"#{len(labels)}")  # the last button: ask an officer
+    async with chat.services.sessions() as session:
+        texts = list(await session.scalars(select(HrQuestion.text)))
+    assert "Maksud Anda" in menu[0].text
+    assert len(labels) >= 3  # at least two entries, never a menu of one
+    assert labels[-1] == "📨 Bukan itu: tanya petugas"
+    assert "diteruskan" in queued[0].text
+    assert texts == ["klo sy tolak rotasi kena sanksi apa"]
+
+
 async def test_a_missing_button_number_says_so(chat: ConsoleChat) -> None:
     sent = await chat.say("#7")
     assert "#7" in sent[0].text

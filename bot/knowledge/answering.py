@@ -149,6 +149,9 @@ class Knowledge:
         if top is not None and top.score >= t.ambiguous and in_domain:
             close = [m for m in matches[:3] if m.score >= max(t.ambiguous, top.score - 15)]
             entries = tuple(e for m in close if (e := base.get(m.entry_id)) is not None)
+            if len(entries) == 1:  # nothing else comes close: a menu of one helps nobody
+                return Result(question, ANSWERED, lang, entries[0], top.score,
+                              matches=matches, tokens=query)  # fmt: skip
             return Result(question, AMBIGUOUS, lang, entries[0], top.score, entries, matches,
                           tokens=query)  # fmt: skip
         if query and not in_domain:

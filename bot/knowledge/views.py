@@ -35,7 +35,9 @@ def kb_choices(t: Translator, lang: str, candidates: tuple[Entry, ...]) -> Reply
     rows = tuple(
         (Button(e.title(lang), callbacks.KB_SHOW.format(entry=e.id)),) for e in candidates[:3]
     )
-    return Reply(t(lang, "kb.did_you_mean"), rows)
+    # None of them? The way out: the question goes to a person (the offer is kept by the handler).
+    officer = (Button(t(lang, "kb.ask_officer"), callbacks.HANDOFF_SEND),)
+    return Reply(t(lang, "kb.did_you_mean"), (*rows, officer))
 
 
 def refused(t: Translator, lang: str, category: str) -> Reply:
