@@ -58,6 +58,7 @@ PLACEHOLDER_VALUES = {
     "audience.kind": KINDS,
     "f.status": ("scheduled", "sending", "done", "cancelled"),
     "result.talk": ("greeting", "thanks", "unclear"),
+    "info.gender": ("L", "P"),
     "c": audit.COLUMNS,
 }
 

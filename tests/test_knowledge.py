@@ -337,3 +337,22 @@ def test_the_neutrality_rule_is_answered_but_whom_to_vote_for_is_refused(
     if not refused:
         assert result.entry is not None
         assert result.entry.id.startswith("netralitas-")
+
+
+def test_an_nip_in_the_question_is_decoded_but_never_echoed_whole() -> None:
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from bot.career import nip
+    from bot.i18n import Translator
+
+    number = nip.build(date(1990, 3, 14), date(2015, 2, 1), "P", 7)
+    t = Translator(ZoneInfo("Asia/Jakarta"))
+    spaced = f"{number[:8]} {number[8:14]} {number[14]} {number[15:]}"
+    result = KNOWLEDGE.ask(f"nip sy {spaced} artinya apa")
+    reply = kb_views.kb_result(t, result, KNOWLEDGE.base)
+    assert "lahir 14 Maret 1990, TMT CPNS Februari 2015, perempuan, nomor urut 007" in reply.text
+    assert number not in reply.text
+    refused = KNOWLEDGE.ask(f"nip {number} punya siapa?")
+    assert refused.status == REFUSED
+    assert "lahir" not in kb_views.kb_result(t, refused, KNOWLEDGE.base).text

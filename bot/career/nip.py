@@ -86,6 +86,20 @@ def build(birth: date, appointed: date, gender: str, sequence: int, pppk: bool =
     return f"{birth:%Y%m%d}{middle}{'1' if gender == 'L' else '2'}{sequence:03d}"
 
 
+def found_in(text: str, today: date | None = None) -> tuple[str, NipInfo] | None:
+    """The first valid NIP (or NI PPPK) written in a text, with what it encodes."""
+    for match in re.finditer(r"(?<!\d)\d[\d .\-]{16,24}\d(?!\d)", text):
+        candidate = normalise(match.group(0))
+        if not is_nip_shaped(candidate):
+            continue
+        for pppk in (False, True):
+            try:
+                return candidate, parse(candidate, today, pppk)
+            except NipError:
+                continue
+    return None
+
+
 def mask(nip: str) -> str:
     """An NIP as shown to anyone but its owner: birth date, month and gender hidden."""
     digits = normalise(nip)

@@ -10,9 +10,11 @@ import asyncio
 import logging
 import sys
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bot.career import nip as nips
+from bot.career.nip import NipInfo
 from bot.knowledge import kb, smalltalk, versions
 from bot.knowledge.normalize import Lexicon, clean, looks_english, rewrite, stem
 from bot.knowledge.refusals import UNRELATED
@@ -48,6 +50,7 @@ class Result:
     refusal_pattern: str = ""
     tokens: tuple[str, ...] = field(default=())
     talk: str | None = None  # for SMALLTALK: greeting, thanks or unclear
+    nip: tuple[str, NipInfo] | None = None  # an NIP written in the question, decoded
 
 
 class Knowledge:
@@ -131,7 +134,9 @@ class Knowledge:
             return Result(question, REFUSED, lang, refusal=refusal[0],
                           refusal_pattern=refusal[1], tokens=query)  # fmt: skip
         matches = tuple(version.index.search(question, limit=5))
-        return self._decide(question, lang, matches, query)
+        result = self._decide(question, lang, matches, query)
+        decoded = nips.found_in(question)
+        return replace(result, nip=decoded) if decoded else result
 
     def _decide(
         self, question: str, lang: str, matches: tuple[Match, ...], query: tuple[str, ...]

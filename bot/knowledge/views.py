@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import callbacks
+from bot.career.nip import NipInfo, mask
 from bot.i18n import Translator
 from bot.knowledge.answering import AMBIGUOUS, ANSWERED, REFUSED, SMALLTALK, Result
 from bot.knowledge.kb import Entry, KnowledgeBase
@@ -58,6 +59,22 @@ def kb_answer_with_related(t: Translator, lang: str, entry: Entry, base: Knowled
 
 def kb_result(t: Translator, result: Result, base: KnowledgeBase) -> Reply:
     """What the user sees for a classified question (chat and ``asnbot ask`` alike)."""
+    reply = _kb_reply(t, result, base)
+    if result.nip is None or result.status == REFUSED:
+        return reply
+    return Reply(nip_decoded(t, result.language, *result.nip) + "\n\n" + reply.text, reply.buttons)
+
+
+def nip_decoded(t: Translator, lang: str, nip: str, info: NipInfo) -> str:
+    """What an NIP written in the question encodes (the NIP itself shown masked)."""
+    key = "kb.nip_decoded_pppk" if info.pppk else "kb.nip_decoded"
+    appointed = info.appointed.strftime("%Y") if info.pppk else info.appointed.strftime("%Y-%m")
+    return t(lang, key, nip=mask(nip), birth=t.date(info.birth_date, lang),
+             appointed=t.effective(appointed, lang), gender=t(lang, f"kb.gender.{info.gender}"),
+             number=f"{info.sequence:03d}")  # fmt: skip
+
+
+def _kb_reply(t: Translator, result: Result, base: KnowledgeBase) -> Reply:
     lang = result.language
     if result.status == ANSWERED and result.entry is not None:
         return kb_answer_with_related(t, lang, result.entry, base)
