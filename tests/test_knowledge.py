@@ -14,6 +14,7 @@ from bot.knowledge.normalize import Lexicon, clean, looks_english, rewrite, toke
 
 LEXICON = Lexicon.load()
 KNOWLEDGE = Knowledge(Thresholds())
+TEN_YEARS = "mutasi-aturan-10-tahun-pns-baru"
 
 
 @pytest.mark.parametrize(
@@ -356,3 +357,21 @@ def test_an_nip_in_the_question_is_decoded_but_never_echoed_whole() -> None:
     refused = KNOWLEDGE.ask(f"nip {number} punya siapa?")
     assert refused.status == REFUSED
     assert "lahir" not in kb_views.kb_result(t, refused, KNOWLEDGE.base).text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("sy PNS baru 3 thn, mau pindah ke kabupaten lain bisa gk", TEN_YEARS),
+     ("cpns baru 2 taun bs mutasi ikut suami gk", TEN_YEARS),
+     ("saya sudah 12 tahun jadi PNS, mau pindah ke provinsi", None)],
+)  # fmt: skip
+def test_a_fact_stated_in_the_question_decides_the_answer(
+    question: str, expected: str | None
+) -> None:
+    result = KNOWLEDGE.ask(question)
+    if expected is None:
+        assert result.fact is None
+    else:
+        assert (result.status, result.fact) == (ANSWERED, "new-pns-moving")
+        assert result.entry is not None
+        assert result.entry.id == expected

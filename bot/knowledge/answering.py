@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.career import nip as nips
 from bot.career.nip import NipInfo
-from bot.knowledge import kb, smalltalk, versions
+from bot.knowledge import facts, kb, smalltalk, versions
 from bot.knowledge.normalize import Lexicon, clean, looks_english, rewrite, stem
 from bot.knowledge.refusals import UNRELATED
 from bot.knowledge.search import Match
@@ -51,6 +51,7 @@ class Result:
     tokens: tuple[str, ...] = field(default=())
     talk: str | None = None  # for SMALLTALK: greeting, thanks or unclear
     nip: tuple[str, NipInfo] | None = None  # an NIP written in the question, decoded
+    fact: str | None = None  # the content/facts.toml rule that decided the answer
 
 
 class Knowledge:
@@ -134,7 +135,14 @@ class Knowledge:
             return Result(question, REFUSED, lang, refusal=refusal[0],
                           refusal_pattern=refusal[1], tokens=query)  # fmt: skip
         matches = tuple(version.index.search(question, limit=5))
-        result = self._decide(question, lang, matches, query)
+        rule = facts.deciding(question.lower(), rewrite(question, version.lexicon))
+        entry = version.base.get(rule.prefer) if rule else None
+        if rule is not None and entry is not None:
+            score = matches[0].score if matches else 0.0
+            result = Result(question, ANSWERED, lang, entry, score, matches=matches,
+                            tokens=query, fact=rule.name)  # fmt: skip
+        else:
+            result = self._decide(question, lang, matches, query)
         decoded = nips.found_in(question)
         return replace(result, nip=decoded) if decoded else result
 

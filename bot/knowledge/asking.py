@@ -71,6 +71,8 @@ def explanation(result: Result, base: kb.KnowledgeBase) -> str:
     ]
     if result.refusal:
         lines.append(f"refused as {result.refusal}: {result.refusal_pattern or 'no domain words'}")
+    if result.fact:
+        lines.append(f"decided by the fact rule {result.fact!r} (content/facts.toml)")
     for match in result.matches:
         parts = "  ".join(f"{k}={v:.2f}" for k, v in match.parts.items())
         entry = base.get(match.entry_id)
