@@ -92,6 +92,7 @@ class Config:
     sweep_seconds: int
     rotation: RotationConfig
     messages_per_second: float
+    claim_seconds: int
     console_files_dir: Path
     drafts_dir: Path
     cache_dir: Path
@@ -150,6 +151,7 @@ def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = 
         sweep_seconds=_positive(r, "scheduler.sweep_seconds", 60),
         rotation=_rotation(r),
         messages_per_second=_rate(r),
+        claim_seconds=_claim_seconds(r),
         console_files_dir=path.parent / r.get("console.files_dir", str, "data/console_files"),
         console_user_id=_positive(r, "console.user_id", 900000001),
         drafts_dir=path.parent / r.get("knowledge.drafts_dir", str, "content/drafts"),
@@ -250,6 +252,13 @@ def _days(r: _Reader, key: str, default: list[int]) -> set[int]:
     if not all(isinstance(d, int) and not isinstance(d, bool) and 0 < d <= 365 for d in days):
         raise ConfigError(key, "must be a list of whole days from 1 to 365")
     return set(days)
+
+
+def _claim_seconds(r: _Reader) -> int:
+    value = _positive(r, "outbox.claim_seconds", 45)
+    if not 10 <= value <= 600:
+        raise ConfigError("outbox.claim_seconds", f"must be 10 to 600 seconds, got {value}")
+    return value
 
 
 def _rate(r: _Reader) -> float:

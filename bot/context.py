@@ -85,7 +85,7 @@ class Services:
         dialogs = DialogService(sessions, config.dialog_ttl_minutes)
         planner = Planner.of(config)
         clock = Clock()
-        outbox = Outbox(sessions)
+        outbox = Outbox(sessions, config.claim_seconds)
         services = cls(
             config=config,
             engine=engine,

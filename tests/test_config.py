@@ -59,6 +59,8 @@ def test_asnbot_config_names_another_file(tmp_path: Path) -> None:
     ("toml", "env", "key"),
     [
         ('[telegram]\nmode = "push"', {}, "telegram.mode"),
+        ("[outbox]\nclaim_seconds = 3", {}, "outbox.claim_seconds"),
+        ("[outbox]\nmessages_per_second = 31", {}, "outbox.messages_per_second"),
         ("[telegram]\npoll_timeout = -1", {}, "telegram.poll_timeout"),
         ('[telegram]\npoll_timeout = "ten"', {}, "telegram.poll_timeout"),
         ("[telegram.webhook]\nport = 70000", {}, "telegram.webhook.port"),

@@ -57,9 +57,12 @@ async def planned(make_config: Callable[..., Config], db_url: str) -> str:
 
 
 def _config_file(folder: Path) -> Path:
-    """config.toml with a one-second sweep, so the test need not wait a minute."""
-    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
-        "sweep_seconds = 60", "sweep_seconds = 1"
+    """config.toml with a one-second sweep and 12-second claims, so a test need not wait a
+    minute for the sweep or for a killed sender's claims."""
+    text = (
+        DEFAULT_CONFIG.read_text(encoding="utf-8")
+        .replace("sweep_seconds = 60", "sweep_seconds = 1")
+        .replace("claim_seconds = 45", "claim_seconds = 12")
     )
     path = folder / "config.toml"
     path.write_text(text, encoding="utf-8")

@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 
 LEASE = "outbox"
 PER_CHAT_SECONDS = 1.1  # Telegram: about one message per second to one chat (with a margin)
-# The lease is renewed after every batch; a holder that died frees it this soon.
-LEASE_SECONDS = 20
 PAUSE_LIMIT = 30  # longest wait after a 429 within one round (the row waits its full time)
 Renderer = Callable[[Item], Awaitable[list[Reply] | None]]
 
@@ -62,6 +60,8 @@ class Sender:
         holder: str | None = None,
     ) -> None:
         self.outbox = outbox
+        # The lease is renewed after every batch; a holder that died frees it this soon.
+        self._lease = max(5.0, outbox.claim_seconds * 4 / 9)  # 20 s for the default 45
         self.renderers: dict[str, Renderer] = {}
         self._interval = 1.0 / per_second
         self._batch = max(1, int(per_second))
@@ -99,7 +99,7 @@ class Sender:
             return await self._round(bot, budget_seconds, only_chat)
 
     async def _round(self, bot: Bot, budget_seconds: float, only_chat: int | None) -> Report:
-        if not await self.outbox.hold_lease(LEASE, self.holder, self._clock(), LEASE_SECONDS):
+        if not await self.outbox.hold_lease(LEASE, self.holder, self._clock(), self._lease):
             return Report(held=False)
         report, token, started = Report(), new_token(), time.monotonic()
         flying: set[asyncio.Task[None]] = set()
@@ -108,7 +108,7 @@ class Sender:
                 if (wait := self._resume_at - time.monotonic()) > 0:  # Telegram: slow down
                     pause = min(wait, PAUSE_LIMIT)
                     now = self._clock()
-                    await self.outbox.hold_lease(LEASE, self.holder, now, pause + LEASE_SECONDS)
+                    await self.outbox.hold_lease(LEASE, self.holder, now, pause + self._lease)
                     await asyncio.sleep(pause)
                 items = await self.outbox.claim(token, self._clock(), self._batch, only_chat)
                 if not items:
@@ -116,7 +116,7 @@ class Sender:
                 await self._start_batch(bot, items, token, report, flying)
                 if len(flying) > 2 * self._batch:  # slow answers: wait rather than pile up
                     await asyncio.wait(flying, return_when=asyncio.FIRST_COMPLETED)
-                await self.outbox.hold_lease(LEASE, self.holder, self._clock(), LEASE_SECONDS)
+                await self.outbox.hold_lease(LEASE, self.holder, self._clock(), self._lease)
         finally:
             if flying:
                 await asyncio.gather(*flying, return_exceptions=True)

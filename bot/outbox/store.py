@@ -59,8 +59,9 @@ def _claimable_by_id(now: datetime) -> ColumnElement[bool]:
 
 
 class Outbox:
-    def __init__(self, sessions: SessionFactory) -> None:
+    def __init__(self, sessions: SessionFactory, claim_seconds: int = CLAIM_SECONDS) -> None:
         self._sessions = sessions
+        self.claim_seconds = claim_seconds
 
     @retry_on_lock
     async def hold_lease(self, name: str, holder: str, now: datetime, seconds: float) -> bool:
@@ -109,7 +110,7 @@ class Outbox:
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(ids), _claimable_by_id(now))
                 .values(state="sending", claim=token,
-                        claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+                        claimed_until=now + timedelta(seconds=self.claim_seconds))
             )  # fmt: skip
             rows = await session.execute(
                 select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.kind,
