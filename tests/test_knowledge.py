@@ -375,3 +375,9 @@ def test_a_fact_stated_in_the_question_decides_the_answer(
         assert (result.status, result.fact) == (ANSWERED, "new-pns-moving")
         assert result.entry is not None
         assert result.entry.id == expected
+
+
+def test_indonesian_leaking_into_an_english_answer_is_caught_but_quoted_terms_pass() -> None:
+    assert kb.indonesian_in("Results orientation (Orientasi pada hasil) is one of eight.") == []
+    assert kb.indonesian_in("The <i>surat keputusan dan lampiran</i> is signed.") == []
+    assert kb.indonesian_in("You must submit the form dan wait for the SK.") == ["dan"]

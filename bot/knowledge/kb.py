@@ -190,6 +190,10 @@ def _entry(
     for field in ("answer_id", "answer_en"):
         for problem in outdated(str(raw[field])):
             bad(field, problem)
+    if found := indonesian_in(str(raw["answer_en"])):
+        words = ", ".join(found)
+        bad("answer_en", f"Indonesian words outside a quoted term: {words} (translate, or put "
+                         "the term in parentheses or <i>)")  # fmt: skip
     if out or effective is None:
         return None
     return Entry(
@@ -216,6 +220,17 @@ OUTDATED = (
         "promotions are monthly (PerBKN 4/2025)",
     ),
 )
+
+
+_INDONESIAN = re.compile(
+    r"\b(dan|yang|untuk|dengan|tidak|adalah|atau|dari|pada|sudah|belum|harus|dalam|bisa)\b"
+)
+_QUOTED = re.compile(r"\([^)]*\)|<i>.*?</i>|<[^>]+>|\"[^\"]*\"", re.S)
+
+
+def indonesian_in(answer_en: str) -> list[str]:
+    """Indonesian function words in an English answer, leaving out quoted terms."""
+    return sorted(set(_INDONESIAN.findall(_QUOTED.sub(" ", answer_en))))
 
 
 def outdated(answer: str) -> list[str]:
