@@ -138,4 +138,5 @@ async def test_a_sender_killed_mid_send_leaves_the_rest_to_the_next_process(
         await _stop(second)
     counts = _reminded(fake_api)
     assert sorted(counts) == [FIRST_USER + i for i in range(PEOPLE)]
-    assert sum(counts.values()) - PEOPLE <= 1  # only the message in flight at the kill
+    # Twice at most for the messages in flight at the kill (sends overlap: a few at 25 a second).
+    assert sum(counts.values()) - PEOPLE <= 5

@@ -132,32 +132,41 @@ class Sender:
         self, bot: Bot, items: list[Item], token: str, report: Report,
         flying: set[asyncio.Task[None]],
     ) -> None:  # fmt: skip
-        """Start each claimed message at its paced moment; they complete concurrently (a
-        round trip to Telegram takes longer than the gap between two messages)."""
+        """Render each claimed message, then send it at its paced moment; the sends complete
+        concurrently (a round trip to Telegram takes longer than the gap between two messages).
+        Rendering comes first, so its database reads never bunch the sends together."""
         for number, item in enumerate(items):
             if self._stopping or self._resume_at > time.monotonic():
                 for left in items[number:]:  # back to the queue, due again at once
                     await self.outbox.later(left, token, self._clock(), "not tried", counts=False)
                 return
+            renderer = self.renderers.get(item.kind)
+            try:
+                replies = await renderer(item) if renderer is not None else None
+            except Exception as exc:  # a database hiccup: the claim expires, the row is retried
+                log.error("outbox row %d: %s", item.id, type(exc).__name__)
+                _tally(report, Outcome.LATER)
+                continue
+            if not replies:
+                await self.outbox.finish(item, token, "cancelled", self._clock())
+                _tally(report, Outcome.DROPPED)
+                continue
             await self._pace(item.chat_id)
-            task = asyncio.create_task(self._count(bot, item, token, report))
+            task = asyncio.create_task(self._count(bot, item, token, replies, report))
             flying.add(task)
             task.add_done_callback(flying.discard)
 
-    async def _count(self, bot: Bot, item: Item, token: str, report: Report) -> None:
+    async def _count(
+        self, bot: Bot, item: Item, token: str, replies: list[Reply], report: Report
+    ) -> None:
         try:
-            outcome = await self._one(bot, item, token)
+            outcome = await self._one(bot, item, token, replies)
         except Exception as exc:  # a database hiccup: the claim expires and the row is retried
             log.error("outbox row %d: %s", item.id, type(exc).__name__)
             outcome = Outcome.LATER
-        report.outcomes[outcome.value] = report.outcomes.get(outcome.value, 0) + 1
+        _tally(report, outcome)
 
-    async def _one(self, bot: Bot, item: Item, token: str) -> Outcome:
-        renderer = self.renderers.get(item.kind)
-        replies = await renderer(item) if renderer is not None else None
-        if not replies:
-            await self.outbox.finish(item, token, "cancelled", self._clock())
-            return Outcome.DROPPED
+    async def _one(self, bot: Bot, item: Item, token: str, replies: list[Reply]) -> Outcome:
         try:
             for number, reply in enumerate(replies):
                 if number:
@@ -203,6 +212,10 @@ class Sender:
         if len(self._last_to) > 10_000:
             horizon = self._last_send - PER_CHAT_SECONDS
             self._last_to = {c: t for c, t in self._last_to.items() if t > horizon}
+
+
+def _tally(report: Report, outcome: Outcome) -> None:
+    report.outcomes[outcome.value] = report.outcomes.get(outcome.value, 0) + 1
 
 
 async def deliver(
