@@ -227,6 +227,15 @@ class Broadcasts:
                 return None
             return await _figures(session, row)
 
+    async def visible(
+        self, broadcast_id: int, access: Access, actor: int | None
+    ) -> Figures | None:
+        """The broadcast's figures, if this admin may see it (superadmins: any; others: their
+        own)."""
+        async with self._sessions() as session:
+            row = await _visible(session, broadcast_id, access, actor)
+            return await _figures(session, row) if row is not None else None
+
     async def listing(self, access: Access = SUPER, author: int | None = None,
                       limit: int = 10) -> list[Figures]:  # fmt: skip
         """The newest broadcasts an admin may see (superadmins: all; others: their own)."""

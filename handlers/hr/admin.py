@@ -35,22 +35,14 @@ def guarded(name: str, callback: Callback, otherwise: Callback = _unknown) -> Ca
     """``callback`` for the roles that may use command ``name``; ``otherwise`` for the rest.
     Each use is audited, with its arguments when they name no one (NIPs masked)."""
     declared = command(name)
-
-    async def run(update: Update, context: BotContext) -> None:
-        access = context.access
-        if access is None or not access.allows(declared.level):
-            await otherwise(update, context)
-            return
-        assert update.effective_user is not None
-        detail = " ".join(context.args or []) if declared.audit_args else ""
-        await context.services.audit.record(update.effective_user.id, f"/{name}", detail)
-        await callback(update, context)
-
-    return run
+    return for_level(declared.level, f"/{name}", callback, otherwise, declared.audit_args)
 
 
-def for_level(level: str, action: str, callback: Callback, otherwise: Callback) -> Callback:
-    """``callback`` for roles reaching ``level`` (audited as ``action``), else ``otherwise``."""
+def for_level(
+    level: str, action: str, callback: Callback, otherwise: Callback, with_args: bool = False
+) -> Callback:
+    """``callback`` for roles reaching ``level`` (audited as ``action``, with the command's
+    arguments if ``with_args``), else ``otherwise``."""
 
     async def run(update: Update, context: BotContext) -> None:
         access = context.access
@@ -58,7 +50,8 @@ def for_level(level: str, action: str, callback: Callback, otherwise: Callback) 
             await otherwise(update, context)
             return
         assert update.effective_user is not None
-        await context.services.audit.record(update.effective_user.id, action)
+        detail = " ".join(context.args or []) if with_args else ""
+        await context.services.audit.record(update.effective_user.id, action, detail)
         await callback(update, context)
 
     return run

@@ -274,7 +274,7 @@ async def detail(update: Update, context: BotContext) -> None:
     svc = context.services
     if (number := await admin_press(update, context)) is None:
         return
-    found = await _own(context, number)
+    found = await svc.broadcasts.visible(number, context.admin, _user(update))
     if found is not None:
         units = await svc.broadcasts.acks_by_unit(number)
         await send(update, views.details(svc.translate, context.lang, found, units, svc.clock()))
@@ -304,18 +304,6 @@ async def stop(update: Update, context: BotContext) -> None:
     done = await svc.broadcasts.cancel(number, _user(update), context.admin)
     key = "broadcast.stopped" if done else "broadcast.not_stoppable"
     await send(update, Reply(t(lang, key, id=number)))
-
-
-async def _own(context: BotContext, number: int) -> Any:
-    found = await context.services.broadcasts.figures(number)
-    access = context.admin
-    if found is None or (access.role != "super" and found.author_id != _admin_id(context)):
-        return None
-    return found
-
-
-def _admin_id(context: BotContext) -> int | None:
-    return context.user_info.user_id if context.user_info else None
 
 
 FLOWS = {FLOW: step}

@@ -31,6 +31,18 @@ async def list_open(update: Update, context: BotContext) -> None:
     )
 
 
+async def _open_question(update: Update, context: BotContext) -> Question | None:
+    """The open question an admin's button names; an admin whose question is no longer open
+    is told so, anyone else hears nothing."""
+    question = await _pressed_question(update, context)
+    if question is not None and question.status == "open":
+        return question
+    if context.access is not None:
+        t = context.services.translate
+        await send(update, Reply(t(context.lang, "hr.not_open")))
+    return None
+
+
 async def _pressed_question(update: Update, context: BotContext) -> Question | None:
     """The question an admin's button names; None for non-admins (forged presses are ignored)."""
     number = await admin_press(update, context)
@@ -40,11 +52,8 @@ async def _pressed_question(update: Update, context: BotContext) -> Question | N
 async def start_answer(update: Update, context: BotContext) -> None:
     """ "Answer #n": the admin's next message becomes the answer."""
     svc, t = context.services, context.services.translate
-    question = await _pressed_question(update, context)
     assert update.effective_user is not None
-    if question is None or question.status != "open":
-        if context.access is not None:
-            await send(update, Reply(t(context.lang, "hr.not_open")))
+    if (question := await _open_question(update, context)) is None:
         return
     data = {"question": question.id}
     await svc.dialogs.save(update.effective_user.id, Dialog(ANSWER_FLOW, "text", data))
@@ -71,12 +80,9 @@ async def answer_step(update: Update, context: BotContext, dialog: Dialog) -> No
 
 async def move_question(update: Update, context: BotContext) -> None:
     """ "Pass on": the governments whose queue can take the question."""
-    t = context.services.translate
-    question = await _pressed_question(update, context)
-    if question is not None and question.status == "open":
+    if (question := await _open_question(update, context)) is not None:
+        t = context.services.translate
         await send(update, hr_views.move_choices(t, context.lang, question))
-    elif context.access is not None:
-        await send(update, Reply(t(context.lang, "hr.not_open")))
 
 
 async def move_question_to(update: Update, context: BotContext) -> None:
@@ -96,12 +102,9 @@ async def move_question_to(update: Update, context: BotContext) -> None:
 
 async def close_question(update: Update, context: BotContext) -> None:
     """ "Close": why, as buttons."""
-    t = context.services.translate
-    question = await _pressed_question(update, context)
-    if question is not None and question.status == "open":
+    if (question := await _open_question(update, context)) is not None:
+        t = context.services.translate
         await send(update, hr_views.close_choices(t, context.lang, question))
-    elif context.access is not None:
-        await send(update, Reply(t(context.lang, "hr.not_open")))
 
 
 async def close_question_why(update: Update, context: BotContext) -> None:
