@@ -22,13 +22,14 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     """Answer free text from the knowledge base; unanswerable questions are offered to HR."""
     assert update.effective_user is not None
     svc = context.services
-    command = personal_command(text, svc.knowledge.lexicon)
+    query = svc.knowledge.understand(text)
+    command = personal_command(query)
     linked = context.user_info is not None and context.user_info.employee_id is not None
     if command and linked:
         await career.COMMANDS[command](update, context)
         return
-    lang = svc.knowledge.language_of(text) if len(text.split()) > 2 else context.lang
-    result = svc.knowledge.ask(text, lang)
+    lang = svc.knowledge.language_of(query) if len(text.split()) > 2 else context.lang
+    result = svc.knowledge.ask(query, lang)
     if result.status in (NO_MATCH, AMBIGUOUS):  # "Maksud Anda" also offers a person
         await svc.handoff.offer(update.effective_user.id, text, lang)
     await send(update, kb_views.kb_result(svc.translate, result, svc.knowledge.base))

@@ -9,8 +9,17 @@ import pytest
 
 from bot.knowledge import kb
 from bot.knowledge import views as kb_views
-from bot.knowledge.answering import AMBIGUOUS, ANSWERED, NO_MATCH, REFUSED, Knowledge, Thresholds
+from bot.knowledge.answering import (
+    AMBIGUOUS,
+    ANSWERED,
+    NO_MATCH,
+    REFUSED,
+    Knowledge,
+    Result,
+    Thresholds,
+)
 from bot.knowledge.normalize import Lexicon, clean, looks_english, rewrite, tokens
+from bot.knowledge.query import understand
 
 LEXICON = Lexicon.load()
 KNOWLEDGE = Knowledge(Thresholds())
@@ -246,7 +255,8 @@ def test_a_version_is_built_once_per_content_and_read_back_from_the_cache(
     assert len(list((tmp_path / "cache").glob("knowledge-*.pickle"))) == 1
     assert again is not first
     assert [e.id for e in again.base.entries] == [e.id for e in first.base.entries]
-    assert again.index.search("apa itu zulu", 1)[0].entry_id == "satu"
+    query = understand("apa itu zulu", again.lexicon, again.index.known)
+    assert again.index.search(query, 1)[0].entry_id == "satu"
     assert changed.base.get("dua") is not None
 
 
@@ -267,7 +277,7 @@ def test_every_rendered_answer_fits_one_telegram_message() -> None:
 
 
 def test_only_the_start_of_a_very_long_question_is_searched() -> None:
-    from bot.knowledge.answering import MAX_QUESTION_CHARS
+    from bot.knowledge.query import MAX_QUESTION_CHARS
 
     head = "kp reguler brp thn sekali? "
     flood = head + "zzz qqq " * 600  # a 4,096-character message
@@ -294,7 +304,8 @@ async def test_a_repeated_question_is_answered_from_the_cache_until_a_reload(
     [("halo", "greeting"), ("Selamat pagi pak!", "greeting"),
      ("Assalamualaikum wr wb", "greeting"), ("terima kasih banyak ya min", "thanks"),
      ("ok makasih", "thanks"), ("thanks a lot", "thanks"), ("??", "unclear"), ("🙏", "unclear"),
-     ("tes", "unclear")],
+     ("tes", "unclear"), ("makasih ya infonya soal mutasi, sangat membantu", "thanks"),
+     ("awak ni sapo, biso bantu apo bae?", "greeting"), ("who are you?", "greeting")],
 )  # fmt: skip
 def test_small_talk_gets_a_friendly_reply_not_a_search(message: str, talk: str) -> None:
     from zoneinfo import ZoneInfo
@@ -316,6 +327,39 @@ def test_a_question_that_starts_with_a_greeting_is_answered(message: str) -> Non
     from bot.knowledge.answering import SMALLTALK
 
     assert KNOWLEDGE.ask(message).status != SMALLTALK
+
+
+def test_a_two_part_question_gets_both_answers_in_one_reply() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.i18n import Translator
+    from bot.knowledge.parts import split
+
+    assert split("latsar wajib? klo gk lulus gmn?") == ("latsar wajib", "klo gk lulus gmn")
+    assert split("berapa gaji dan tunjangan pns") is None  # "dan" joining nouns is one question
+    result = KNOWLEDGE.ask("latsar wajib? klo gk lulus gmn?")
+    assert result.status == ANSWERED
+    assert result.entry is not None
+    assert result.second is not None
+    assert (result.entry.id, result.second.id) == ("latsar-cpns-ketentuan", "latsar-tidak-lulus")
+    reply = kb_views.kb_result(Translator(ZoneInfo("Asia/Jakarta")), result, KNOWLEDGE.base)
+    assert result.entry.answer("id")[:60] in reply.text
+    assert result.second.answer("id")[:60] in reply.text
+    shown = [b.data for row in reply.buttons for b in row]
+    assert f"kb:show:{result.second.id}" not in shown  # already answered above
+
+
+def test_a_close_runner_up_is_offered_as_see_also_under_the_answer() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.i18n import Translator
+
+    base = KNOWLEDGE.base
+    entry, other = base.entries[0], base.entries[1]
+    result = Result("q", ANSWERED, "id", entry, 70.0, see_also=(other,))
+    reply = kb_views.kb_result(Translator(ZoneInfo("Asia/Jakarta")), result, base)
+    labels = {b.label: b.data for row in reply.buttons for b in row}
+    assert labels[f"🔎 Lihat juga: {other.title_id}"] == f"kb:show:{other.id}"
 
 
 def test_one_s_own_appraisal_process_is_not_another_person_s_data() -> None:

@@ -213,8 +213,9 @@ def test_questions_about_oneself_go_to_the_personal_answers(
 ) -> None:
     from bot.career.self_questions import personal_command
     from bot.knowledge.normalize import Lexicon
+    from bot.knowledge.query import understand
 
-    assert personal_command(question, Lexicon.load()) == command
+    assert personal_command(understand(question, Lexicon.load())) == command
 
 
 async def test_a_linked_user_asking_about_themselves_gets_their_own_answer(

@@ -7,7 +7,7 @@ import tomllib
 from functools import cache
 
 from bot.config import CONTENT_DIR
-from bot.knowledge.normalize import Lexicon, clean, rewrite
+from bot.knowledge.query import Query
 
 
 @cache
@@ -19,9 +19,9 @@ def _routes() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
     )
 
 
-def personal_command(question: str, lexicon: Lexicon) -> str | None:
+def personal_command(query: Query) -> str | None:
     """The personal command that answers this question about oneself, if it is one."""
-    texts = (rewrite(question, lexicon), clean(question))
+    texts = (query.rewritten, query.cleaned)
     for command, patterns in _routes():
         if any(p.search(text) for p in patterns for text in texts):
             return command

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from bot.career import nip as nips
 from bot.career.nip import NipInfo
-from bot.knowledge import facts, kb, smalltalk, versions
-from bot.knowledge.normalize import Lexicon, clean, looks_english, rewrite, stem
+from bot.knowledge import facts, kb, parts, smalltalk, versions
+from bot.knowledge.normalize import Lexicon
+from bot.knowledge.query import MAX_QUESTION_CHARS, Query, understand
 from bot.knowledge.refusals import UNRELATED
 from bot.knowledge.search import Match
 
@@ -24,9 +25,6 @@ log = logging.getLogger(__name__)
 
 ANSWERED, AMBIGUOUS, NO_MATCH, REFUSED = "answered", "ambiguous", "no_match", "refused"
 SMALLTALK = "smalltalk"  # a greeting, thanks or "??": no question to answer
-# A real question fits in far fewer characters; a 4,096-character message would cost ~100 ms
-# of search for nothing.
-MAX_QUESTION_CHARS = 500
 CACHED = 2_048  # answers kept per content version (a few hundred KiB)
 
 
@@ -35,6 +33,9 @@ class Thresholds:
     confident: float = 58.0
     ambiguous: float = 34.0
     margin: float = 3.0
+    see_also: float = 10.0  # an answered question's next entries this close become "Lihat juga"
+    second_part: float = 40.0  # the least score of a two-part question's second answer
+    alone: float = 42.0  # the least score of an entry answered because no other comes close
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class Result:
     talk: str | None = None  # for SMALLTALK: greeting, thanks or unclear
     nip: tuple[str, NipInfo] | None = None  # an NIP written in the question, decoded
     fact: str | None = None  # the content/facts.toml rule that decided the answer
+    second: kb.Entry | None = None  # a two-part question's other answer
+    see_also: tuple[kb.Entry, ...] = ()  # close runners-up, offered under the answer
 
 
 class Knowledge:
@@ -104,15 +107,19 @@ class Knowledge:
     def lexicon(self) -> Lexicon:
         return self._version.lexicon
 
-    def language_of(self, question: str) -> str:
-        return (
-            "en" if looks_english(question[:MAX_QUESTION_CHARS], self._version.lexicon) else "id"
-        )
+    def understand(self, question: str) -> Query:
+        """The question normalised once, for every step that reads it."""
+        version = self._version
+        return understand(question, version.lexicon, version.index.known)
 
-    def ask(self, question: str, language: str | None = None) -> Result:
+    def language_of(self, question: str | Query) -> str:
+        query = question if isinstance(question, Query) else self.understand(question)
+        return "en" if query.english else "id"
+
+    def ask(self, question: str | Query, language: str | None = None) -> Result:
         """Classify and answer one question (only its first MAX_QUESTION_CHARS are searched)."""
-        question = question[:MAX_QUESTION_CHARS]
-        key = (question, language)
+        text = question.text if isinstance(question, Query) else question[:MAX_QUESTION_CHARS]
+        key = (text, language)
         if (known := self._answers.get(key)) is not None:
             self._answers.move_to_end(key)
             return known
@@ -122,60 +129,80 @@ class Knowledge:
             self._answers.popitem(last=False)
         return result
 
-    def ask_uncached(self, question: str, language: str | None = None) -> Result:
+    def ask_uncached(self, question: str | Query, language: str | None = None) -> Result:
         """The answer worked out afresh (benchmarks time this, not the cache)."""
-        question = question[:MAX_QUESTION_CHARS]
         version = self._version
-        lang = language or self.language_of(question)
-        if (talk := smalltalk.kind(question)) is not None:
-            return Result(question, SMALLTALK, lang, talk=talk)
-        refusal = version.refusals.match(question, version.lexicon)
-        query = tuple(version.index.query_tokens(question))
-        if refusal is not None:
-            return Result(question, REFUSED, lang, refusal=refusal[0],
-                          refusal_pattern=refusal[1], tokens=query)  # fmt: skip
-        matches = tuple(version.index.search(question, limit=5))
-        rule = facts.deciding(question.lower(), rewrite(question, version.lexicon))
+        q = question if isinstance(question, Query) else self.understand(question)
+        text, lang = q.text, language or ("en" if q.english else "id")
+        if (talk := smalltalk.kind(text)) is not None:
+            return Result(text, SMALLTALK, lang, talk=talk)
+        if (refusal := version.refusals.match(q)) is not None:
+            return Result(text, REFUSED, lang, refusal=refusal[0],
+                          refusal_pattern=refusal[1], tokens=q.tokens)  # fmt: skip
+        matches = tuple(version.index.search(q, limit=5))
+        rule = facts.deciding(q)
         entry = version.base.get(rule.prefer) if rule else None
         if rule is not None and entry is not None:
             score = matches[0].score if matches else 0.0
-            result = Result(question, ANSWERED, lang, entry, score, matches=matches,
-                            tokens=query, fact=rule.name)  # fmt: skip
+            result = Result(text, ANSWERED, lang, entry, score, matches=matches,
+                            tokens=q.tokens, fact=rule.name)  # fmt: skip
         else:
-            result = self._decide(question, lang, matches, query)
-        decoded = nips.found_in(question)
+            result = self._two_parts(q, lang, self._decide(q, lang, matches))
+        decoded = nips.found_in(text)
         return replace(result, nip=decoded) if decoded else result
 
-    def _decide(
-        self, question: str, lang: str, matches: tuple[Match, ...], query: tuple[str, ...]
-    ) -> Result:
+    def _decide(self, q: Query, lang: str, matches: tuple[Match, ...]) -> Result:
         t, base = self.thresholds, self._version.base
         top = matches[0] if matches else None
         second = matches[1].score if len(matches) > 1 else 0.0
         if top is not None and top.score >= t.confident and top.score - second >= t.margin:
-            return Result(question, ANSWERED, lang, base.get(top.entry_id), top.score,
-                          matches=matches, tokens=query)  # fmt: skip
+            near = (
+                base.get(m.entry_id) for m in matches[1:3] if top.score - m.score <= t.see_also
+            )
+            return Result(q.text, ANSWERED, lang, base.get(top.entry_id), top.score,
+                          matches=matches, tokens=q.tokens,
+                          see_also=tuple(e for e in near if e is not None))  # fmt: skip
         # A strong match also counts as in the domain ("what does this bot keep about me?").
-        in_domain = self._in_domain(question) or (
-            top is not None and top.score >= t.ambiguous + 10
-        )
+        in_domain = self._in_domain(q) or (top is not None and top.score >= t.ambiguous + 10)
         if top is not None and top.score >= t.ambiguous and in_domain:
             close = [m for m in matches[:3] if m.score >= max(t.ambiguous, top.score - 15)]
             entries = tuple(e for m in close if (e := base.get(m.entry_id)) is not None)
             if len(entries) == 1:  # nothing else comes close: a menu of one helps nobody
-                return Result(question, ANSWERED, lang, entries[0], top.score,
-                              matches=matches, tokens=query)  # fmt: skip
-            return Result(question, AMBIGUOUS, lang, entries[0], top.score, entries, matches,
-                          tokens=query)  # fmt: skip
-        if query and not in_domain:
-            return Result(question, REFUSED, lang, refusal=UNRELATED, matches=matches,
-                          tokens=query)  # fmt: skip
+                if top.score < t.alone:  # too weak to answer: a person is offered instead
+                    return Result(q.text, NO_MATCH, lang, score=top.score, matches=matches,
+                                  tokens=q.tokens)  # fmt: skip
+                return Result(q.text, ANSWERED, lang, entries[0], top.score,
+                              matches=matches, tokens=q.tokens)  # fmt: skip
+            return Result(q.text, AMBIGUOUS, lang, entries[0], top.score, entries, matches,
+                          tokens=q.tokens)  # fmt: skip
+        if q.tokens and not in_domain:
+            return Result(q.text, REFUSED, lang, refusal=UNRELATED, matches=matches,
+                          tokens=q.tokens)  # fmt: skip
         score = top.score if top else 0.0
-        return Result(question, NO_MATCH, lang, score=score, matches=matches, tokens=query)
+        return Result(q.text, NO_MATCH, lang, score=score, matches=matches, tokens=q.tokens)
 
-    def _in_domain(self, question: str) -> bool:
-        """A domain word in what was typed or in what it was rewritten to (plurals folded)."""
-        lexicon = self._version.lexicon
-        words = clean(question).split() + rewrite(question, lexicon).split()
-        words += [stem(w) for w in words] + [w.removesuffix("s") for w in words]
-        return not lexicon.domain_words.isdisjoint(words)
+    def _two_parts(self, q: Query, lang: str, whole: Result) -> Result:
+        """Two questions in one message get both answers, when each part has a clear one."""
+        cut = parts.split(q.text)
+        if cut is None or whole.status == REFUSED:
+            return whole
+        index = self._version.index
+        first_q = self.understand(cut[0])
+        first = self._decide(first_q, lang, tuple(index.search(first_q, limit=5)))
+        if first.status != ANSWERED or first.entry is None:
+            return whole
+        second_q = self.understand(cut[1])
+        if len(second_q.tokens) < 4:  # "klo gk lulus gmn" means nothing without "latsar wajib"
+            second_q = self.understand(f"{cut[0]} {cut[1]}")
+        others = [m for m in index.search(second_q, limit=6) if m.entry_id != first.entry.id]
+        # The first part is settled, so the second needs only to lead among the rest.
+        second = others[0] if others and others[0].score >= self.thresholds.second_part else None
+        entry = self._version.base.get(second.entry_id) if second else None
+        if entry is None:
+            return whole if whole.status == ANSWERED else replace(first, question=q.text)
+        return replace(first, question=q.text, matches=whole.matches, tokens=q.tokens,
+                       second=entry, see_also=())  # fmt: skip
+
+    def _in_domain(self, q: Query) -> bool:
+        """A domain word in what was typed or in what it was rewritten to (any of its forms)."""
+        return not self._version.lexicon.domain_words.isdisjoint(q.words)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.config import CONTENT_DIR
+from bot.knowledge.query import Query
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,9 @@ def rules() -> tuple[Rule, ...]:
                  for r in data["rule"])  # fmt: skip
 
 
-def deciding(*texts: str) -> Rule | None:
-    """The first rule whose every pattern matches one of the texts (raw or rewritten)."""
+def deciding(query: Query) -> Rule | None:
+    """The first rule whose every pattern matches the question as typed or as rewritten."""
+    texts = (query.text.lower(), query.rewritten)
     for rule in rules():
         if all(any(p.search(text) for text in texts) for p in rule.when):
             return rule

@@ -8,8 +8,14 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
+
+from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+from Sastrawi.Stemmer.Stemmer import Stemmer
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 from bot.config import CONTENT_DIR
 
@@ -69,6 +75,7 @@ class Lexicon:
     stopwords: frozenset[str]
     english_stopwords: frozenset[str]
     domain_words: frozenset[str]
+    roots: dict[str, str]  # where Sastrawi over-stems: "kinerja" is not "kerja"
 
     @classmethod
     def load(cls, path: Path = LEXICON_FILE) -> Lexicon:
@@ -90,6 +97,7 @@ class Lexicon:
             stopwords=frozenset(stop.get("id", ())),
             english_stopwords=frozenset(stop.get("en", ())),
             domain_words=frozenset(data.get("domain_words", {}).get("words", ())),
+            roots={k.lower(): v.lower() for k, v in data.get("roots", {}).items()},
         )
 
 
@@ -102,7 +110,7 @@ def clean(text: str) -> str:
 
 
 def stem(token: str) -> str:
-    """A very light stemmer: drop the particles -nya, -lah, -kah from longer words."""
+    """Drop the particles -nya, -lah, -kah from longer words (how the lexicon is looked up)."""
     if token in _NOT_SUFFIXED:
         return token
     for suffix in _SUFFIXES:
@@ -111,9 +119,35 @@ def stem(token: str) -> str:
     return token
 
 
+@cache
+def _sastrawi() -> Stemmer:
+    # Sastrawi's factory wraps the stemmer in a cache that never forgets a word; ours is bounded.
+    return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+
+
+@lru_cache(maxsize=16_384)
+def _sastrawi_root(word: str) -> str:
+    return str(_sastrawi().stem_word(word)) or word
+
+
+def root(word: str, roots: Mapping[str, str]) -> str:
+    """The word's root by Sastrawi (kenaikan → naik, dipindahkan → pindah), unless the lexicon
+    fixes it; short words, numbers and ranks ("iii/a") only lose their particles."""
+    if (fixed := roots.get(word)) is not None:
+        return fixed
+    if len(word) < 5 or not word.isalpha():
+        return stem(word)
+    return _sastrawi_root(word)
+
+
 def rewrite(text: str, lexicon: Lexicon) -> str:
     """The cleaned text with phrases and words replaced by what they mean."""
-    cleaned = f" {clean(text)} "
+    return rewrite_cleaned(clean(text), lexicon)
+
+
+def rewrite_cleaned(cleaned: str, lexicon: Lexicon) -> str:
+    """``rewrite`` for a text already cleaned."""
+    cleaned = f" {cleaned} "
     for phrase, pattern, meaning in lexicon.phrases:
         # The phrase must occur before its pattern can match; the substring test is much
         # cheaper than the regular expression, and most phrases occur in no question.
@@ -124,14 +158,21 @@ def rewrite(text: str, lexicon: Lexicon) -> str:
 
 
 def tokens(text: str, lexicon: Lexicon) -> list[str]:
-    """Search tokens: rewritten, stemmed, without stopwords."""
+    """Search tokens: rewritten, reduced to roots, without stopwords."""
     stop = lexicon.stopwords | lexicon.english_stopwords
-    return [stem(w) for w in rewrite(text, lexicon).split() if w not in stop]
+    roots = (root(w, lexicon.roots) for w in rewrite(text, lexicon).split() if w not in stop)
+    return [r for r in roots if r not in stop]
+
+
+def english_words(cleaned: str, lexicon: Lexicon) -> tuple[int, int]:
+    """How many English and how many Indonesian function words a cleaned text has."""
+    words = cleaned.split()
+    english = sum(w in lexicon.english_stopwords for w in words)
+    indonesian = sum(w in lexicon.stopwords or w in lexicon.words for w in words)
+    return english, indonesian
 
 
 def looks_english(text: str, lexicon: Lexicon) -> bool:
     """More English than Indonesian function words (ties go to Indonesian)."""
-    words = clean(text).split()
-    english = sum(w in lexicon.english_stopwords for w in words)
-    indonesian = sum(w in lexicon.stopwords or w in lexicon.words for w in words)
+    english, indonesian = english_words(clean(text), lexicon)
     return english > indonesian

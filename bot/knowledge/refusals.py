@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import CONTENT_DIR
-from bot.knowledge.normalize import Lexicon, clean, rewrite
+from bot.knowledge.query import Query
 
 REFUSALS_FILE = CONTENT_DIR / "refusals.toml"
 UNRELATED = "unrelated"
@@ -45,10 +45,10 @@ class Refusals:
         """Every refusal category, including the implicit "unrelated"."""
         return tuple(dict.fromkeys((*(c.name for c in self.categories), UNRELATED)))
 
-    def match(self, question: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    def match(self, query: Query) -> tuple[str, str] | None:
         """The category and the pattern that declines this question, if any."""
         # Both as typed (cleaned) and as rewritten: English patterns read the words people typed.
-        texts = (f" {rewrite(question, lexicon)} ", f" {clean(question)} ")
+        texts = query.texts
         for category in self.categories:
             if any(p.search(t) for p in category.unless for t in texts):
                 continue

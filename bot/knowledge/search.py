@@ -22,9 +22,10 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.kb import Entry, rendered_text
 from bot.knowledge.normalize import Lexicon, tokens
+from bot.knowledge.query import Query
 
 WEIGHTS = {"coverage": 0.2, "answer": 0.05, "fuzzy": 0.3, "keyword": 0.05, "ngram": 0.4}
-CANDIDATES = 25
+CANDIDATES = 15
 TYPO_CUTOFF = 82
 
 
@@ -113,11 +114,8 @@ class SearchIndex:
         lookup = self.grams[number].get
         return float(sum(map(mul, query.values(), map(lookup, query.keys(), repeat(0.0)))))
 
-    def query_tokens(self, question: str) -> list[str]:
-        """The question's tokens, typos mapped to the closest known word."""
-        return [self._known(t) for t in tokens(question, self.lexicon)]
-
-    def _known(self, token: str) -> str:
+    def known(self, token: str) -> str:
+        """The token, or the indexed word it is a typo of."""
         if token in self.idf or len(token) < 4 or token.isdigit():
             return token
         if token.endswith("o") and token[:-1] + "a" in self.idf:
@@ -127,9 +125,9 @@ class SearchIndex:
         )
         return found[0] if found else token
 
-    def search(self, question: str, limit: int = 5) -> list[Match]:
+    def search(self, question: Query, limit: int = 5) -> list[Match]:
         """The best matches, highest score first."""
-        query = self.query_tokens(question)
+        query = list(question.tokens)
         if not query:
             return []
         weights = {t: self.idf.get(t, self._unknown_idf()) for t in set(query)}

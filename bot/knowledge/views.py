@@ -6,19 +6,36 @@ from bot import callbacks
 from bot.career.nip import NipInfo, mask
 from bot.i18n import Translator
 from bot.knowledge.answering import AMBIGUOUS, ANSWERED, REFUSED, SMALLTALK, Result
-from bot.knowledge.kb import Entry, KnowledgeBase
-from bot.replies import Button, Reply
+from bot.knowledge.kb import TELEGRAM_LIMIT, Entry, KnowledgeBase, rendered_text
+from bot.replies import Button, Html, Reply
 from bot.views import not_understood
 
 
-def kb_answer(t: Translator, lang: str, entry: Entry, related: list[Entry]) -> Reply:
-    """A knowledge answer with its legal basis, date, rating buttons and related entries."""
+def kb_answer(
+    t: Translator,
+    lang: str,
+    entry: Entry,
+    related: list[Entry],
+    see_also: tuple[Entry, ...] = (),
+    second: Entry | None = None,
+) -> Reply:
+    """A knowledge answer with its legal basis, date, rating buttons, the close runners-up
+    ("Lihat juga") and related entries; a two-part question's second answer follows the first."""
     footer = t(
         lang,
         "kb.footer",
-        sources="; ".join(entry.sources),
-        effective=t.effective(entry.effective, lang),
+        sources="; ".join(dict.fromkeys((*entry.sources, *(second.sources if second else ())))),
+        effective=t.effective(max(entry.effective, second.effective if second else ""), lang),
     )
+    text, shown = entry.answer(lang), {entry.id}
+    if second is not None:
+        shown.add(second.id)
+        both = t(lang, "kb.two_parts", first=entry.title(lang), first_answer=Html(text),
+                 second=second.title(lang), second_answer=Html(second.answer(lang)))  # fmt: skip
+        if len(rendered_text(f"{both}\n\n{footer}")) <= TELEGRAM_LIMIT:
+            text = both
+        else:  # too long for one message: the second answer is a tap away
+            see_also = (second, *see_also)
     rows: list[tuple[Button, ...]] = [
         (
             Button("👍", callbacks.KB_RATE.format(entry=entry.id, vote="up")),
@@ -26,9 +43,19 @@ def kb_answer(t: Translator, lang: str, entry: Entry, related: list[Entry]) -> R
         )
     ]
     rows += [
-        (Button(f"📖 {r.title(lang)}", callbacks.KB_SHOW.format(entry=r.id)),) for r in related[:2]
+        (
+            Button(
+                t(lang, "kb.see_also", title=e.title(lang)), callbacks.KB_SHOW.format(entry=e.id)
+            ),
+        )
+        for e in see_also[:2]
     ]
-    return Reply(f"{entry.answer(lang)}\n\n{footer}", tuple(rows))
+    shown |= {e.id for e in see_also[:2]}
+    rows += [
+        (Button(f"📖 {r.title(lang)}", callbacks.KB_SHOW.format(entry=r.id)),)
+        for r in [r for r in related if r.id not in shown][:2]
+    ]
+    return Reply(f"{text}\n\n{footer}", tuple(rows))
 
 
 def kb_choices(t: Translator, lang: str, candidates: tuple[Entry, ...]) -> Reply:
@@ -51,10 +78,17 @@ def rating_down(t: Translator, lang: str) -> Reply:
     return Reply(t(lang, "kb.rated_down"))
 
 
-def kb_answer_with_related(t: Translator, lang: str, entry: Entry, base: KnowledgeBase) -> Reply:
+def kb_answer_with_related(
+    t: Translator,
+    lang: str,
+    entry: Entry,
+    base: KnowledgeBase,
+    see_also: tuple[Entry, ...] = (),
+    second: Entry | None = None,
+) -> Reply:
     """An entry with its related entries looked up in the base."""
     related = [r for rid in entry.related if (r := base.get(rid)) is not None]
-    return kb_answer(t, lang, entry, related)
+    return kb_answer(t, lang, entry, related, see_also, second)
 
 
 def kb_result(t: Translator, result: Result, base: KnowledgeBase) -> Reply:
@@ -77,7 +111,7 @@ def nip_decoded(t: Translator, lang: str, nip: str, info: NipInfo) -> str:
 def _kb_reply(t: Translator, result: Result, base: KnowledgeBase) -> Reply:
     lang = result.language
     if result.status == ANSWERED and result.entry is not None:
-        return kb_answer_with_related(t, lang, result.entry, base)
+        return kb_answer_with_related(t, lang, result.entry, base, result.see_also, result.second)
     if result.status == AMBIGUOUS:
         return kb_choices(t, lang, result.candidates)
     if result.status == REFUSED and result.refusal is not None:

@@ -1,0 +1,45 @@
+"""The independent question set: well formed, its test half frozen, its tuning half no worse."""
+
+from __future__ import annotations
+
+import hashlib
+
+from benchmarks import independent
+from bot.config import DEFAULT_CONFIG, load_config
+from bot.knowledge import asking
+
+LABELS = (independent.REFUSED, independent.SMALLTALK, independent.HANDOFF, independent.PERSONAL)
+COMMANDS = {"karier", "kompetensi", "pelatihan", "profil"}
+
+
+def test_the_test_half_is_frozen() -> None:
+    digest = hashlib.sha256(independent.TEST.read_bytes()).hexdigest()
+    assert digest == independent.FROZEN_SHA256, "the frozen half was edited: revert it"
+
+
+def test_both_halves_are_large_and_well_formed() -> None:
+    knowledge, _ = asking.load(load_config(DEFAULT_CONFIG, {}))
+    ids = {e.id for e in knowledge.base.entries}
+    tune, test = independent.load(independent.TUNE), independent.load(independent.TEST)
+    assert len(tune) + len(test) >= 400
+    assert min(len(tune), len(test)) >= 200
+    questions = [i.question.lower() for i in tune + test]
+    assert len(set(questions)) == len(questions)
+    for item in tune + test:
+        if item.kind == "entry":
+            assert set(item.expected + item.also) <= ids, item
+        else:
+            assert len(item.expected) == 1, item
+            assert item.expected[0] in LABELS, item
+        assert item.kind != independent.PERSONAL or item.command in COMMANDS, item
+    assert sum(i.kind == independent.REFUSED for i in test) >= 20
+
+
+def test_the_tuning_half_does_not_get_worse() -> None:
+    """A regression floor, set below the figures measured when it was written (README)."""
+    knowledge, _ = asking.load(load_config(DEFAULT_CONFIG, {}))
+    items = independent.load(independent.TUNE)
+    figures = independent.figures(items, independent.run(knowledge, items))
+    assert figures.direct_right >= 0.65
+    assert figures.confident_wrong <= 0.07
+    assert figures.out_of_scope_declined >= 0.85
