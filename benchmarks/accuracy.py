@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
-from benchmarks.devset import Item, load
+from benchmarks.devset import Item, load, resolved
 from bot.config import load_config
 from bot.knowledge import asking
 from bot.knowledge.answering import AMBIGUOUS, ANSWERED, REFUSED, Knowledge
@@ -109,8 +109,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--errors", action="store_true", help="list the questions we got wrong")
     args = parser.parse_args()
-    items = load()
     knowledge, _ = asking.load(load_config())
+    items = resolved(load(), knowledge.base)
     reports = [evaluate("asnbot", items, ours(knowledge)),
                evaluate("baseline WRatio", items, baseline(knowledge))]  # fmt: skip
     print(table(reports, len(items), sum(i.out_of_scope for i in items)))

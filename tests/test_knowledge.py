@@ -425,3 +425,24 @@ def test_indonesian_leaking_into_an_english_answer_is_caught_but_quoted_terms_pa
     assert kb.indonesian_in("Results orientation (Orientasi pada hasil) is one of eight.") == []
     assert kb.indonesian_in("The <i>surat keputusan dan lampiran</i> is signed.") == []
     assert kb.indonesian_in("You must submit the form dan wait for the SK.") == ["dan"]
+
+
+def test_a_merged_entry_is_found_by_its_old_id_and_an_old_id_cannot_be_reused(
+    tmp_path: Path,
+) -> None:
+    directory = tmp_path / "kb"
+    shutil.copytree(kb.KB_DIR, directory)
+    path = directory / "pangkat.toml"
+    text = path.read_text(encoding="utf-8")
+    first = text.index('id = "', text.index("[[entry]]"))
+    end = text.index("\n", first)
+    path.write_text(text[: end + 1] + 'replaces = ["kp-lama-digabung"]\n' + text[end + 1 :])
+    base = kb.load(directory)
+    merged = base.get("kp-lama-digabung")
+    assert merged is not None
+    assert merged is base.get(merged.id)
+    taken = text[: end + 1] + f'replaces = ["{base.entries[-1].id}"]\n' + text[end + 1 :]
+    path.write_text(taken)
+    with pytest.raises(kb.ContentError) as error:
+        kb.load(directory)
+    assert any(p.field == "replaces" for p in error.value.problems)

@@ -27,7 +27,9 @@ CONFIDENCE = ("sure", "likely", "unsure")
 FIELDS = {
     "id", "topic", "title_id", "title_en", "questions_id", "informal_id", "questions_en",
     "answer_id", "answer_en", "sources", "effective", "related", "keywords", "confidence",
+    "replaces",
 }  # fmt: skip
+OPTIONAL = {"related", "replaces"}
 _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -48,6 +50,8 @@ class Entry:
     keywords: tuple[str, ...]
     confidence: str
     file: str
+    # Ids of entries merged into this one: old "📖" buttons in chats and old labels still find it.
+    replaces: tuple[str, ...] = ()
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_id
@@ -82,7 +86,8 @@ class KnowledgeBase:
 
     @cached_property
     def _by_id(self) -> dict[str, Entry]:
-        return {e.id: e for e in self.entries}
+        merged = {old: e for e in self.entries for old in e.replaces}
+        return merged | {e.id: e for e in self.entries}
 
 
 class ContentError(Exception):
@@ -164,7 +169,7 @@ def _entry(
 
     for field in sorted(set(raw) - FIELDS):
         bad(field, "unknown field")
-    for field in sorted(FIELDS - set(raw) - {"related"}):
+    for field in sorted(FIELDS - set(raw) - OPTIONAL):
         bad(field, "missing")
     if out:
         return None
@@ -202,7 +207,7 @@ def _entry(
         questions_en=tuple(raw["questions_en"]), answer_id=raw["answer_id"].strip(),
         answer_en=raw["answer_en"].strip(), sources=tuple(raw["sources"]), effective=effective,
         related=tuple(raw.get("related", ())), keywords=tuple(raw["keywords"]),
-        confidence=raw["confidence"], file=file,
+        confidence=raw["confidence"], file=file, replaces=tuple(raw.get("replaces", ())),
     )  # fmt: skip
 
 
@@ -303,6 +308,13 @@ def _cross_checks(entries: list[Entry]) -> list[Problem]:
                 Problem(entry.file, entry.id, "id", f"also used in {ids[entry.id].file}")
             )
         ids[entry.id] = entry
+    merged: dict[str, str] = {}
+    for entry in entries:
+        for old in entry.replaces:
+            if old in ids or old in merged or not _ID_RE.match(old):
+                where = merged.get(old) or (ids[old].file if old in ids else "the id rules")
+                problems.append(Problem(entry.file, entry.id, "replaces", f"{old!r}: see {where}"))
+            merged[old] = entry.id
     seen: dict[str, str] = {}
     for entry in entries:
         for related in entry.related:
