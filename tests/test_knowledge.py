@@ -446,3 +446,26 @@ def test_a_merged_entry_is_found_by_its_old_id_and_an_old_id_cannot_be_reused(
     with pytest.raises(kb.ContentError) as error:
         kb.load(directory)
     assert any(p.field == "replaces" for p in error.value.problems)
+
+
+def test_english_answers_explain_their_indonesian_terms_from_one_glossary() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.i18n import Translator
+    from bot.knowledge import glossary
+
+    t = Translator(ZoneInfo("Asia/Jakarta"))
+    entry = next(e for e in KNOWLEDGE.base.entries if "pengawas" in e.answer_en)
+    pengawas = next(term for term in glossary.terms() if term.term == "pengawas")
+    english = kb_views.kb_answer(t, "en", entry, []).text
+    assert f"<i>pengawas</i>: {pengawas.en}" in english
+    assert english.index("Terms:") < english.index("Legal basis")
+    assert "Terms:" not in kb_views.kb_answer(t, "id", entry, []).text
+
+
+def test_the_content_check_refuses_a_bare_supervisor_in_english() -> None:
+    assert kb.supervisor_in("Talk to your supervisor about it.")
+    assert not kb.supervisor_in(
+        "Talk to your direct superior; PKP (Supervisor Leadership Training)."
+    )
+    assert not kb.supervisor_in("<b>pengawas</b> (supervisor, formerly echelon IV)")

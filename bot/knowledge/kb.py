@@ -195,6 +195,12 @@ def _entry(
     for field in ("answer_id", "answer_en"):
         for problem in outdated(str(raw[field])):
             bad(field, problem)
+    if supervisor_in(str(raw["answer_en"])):
+        bad(
+            "answer_en",
+            '"supervisor" on its own mixes up the pengawas post and one\'s superior: '
+            'write "direct superior" (atasan) or "pengawas" (see glossary.toml)',
+        )
     if found := indonesian_in(str(raw["answer_en"])):
         words = ", ".join(found)
         bad("answer_en", f"Indonesian words outside a quoted term: {words} (translate, or put "
@@ -231,6 +237,14 @@ _INDONESIAN = re.compile(
     r"\b(dan|yang|untuk|dengan|tidak|adalah|atau|dari|pada|sudah|belum|harus|dalam|bisa)\b"
 )
 _QUOTED = re.compile(r"\([^)]*\)|<i>.*?</i>|<[^>]+>|\"[^\"]*\"", re.S)
+
+
+_SUPERVISOR = re.compile(r"\bsupervisors?\b(?! leadership)", re.I)
+
+
+def supervisor_in(answer_en: str) -> bool:
+    """Whether an English answer says "supervisor" outside a quoted or bracketed term."""
+    return bool(_SUPERVISOR.search(_QUOTED.sub(" ", answer_en)))
 
 
 def indonesian_in(answer_en: str) -> list[str]:

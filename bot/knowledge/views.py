@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot import callbacks
 from bot.career.nip import NipInfo, mask
 from bot.i18n import Translator
+from bot.knowledge import glossary
 from bot.knowledge.answering import AMBIGUOUS, ANSWERED, REFUSED, SMALLTALK, Result
 from bot.knowledge.kb import TELEGRAM_LIMIT, Entry, KnowledgeBase, rendered_text
-from bot.replies import Button, Html, Reply
+from bot.replies import Button, Html, Reply, escape
 from bot.views import not_understood
 
 
@@ -27,13 +28,14 @@ def kb_answer(
         sources="; ".join(dict.fromkeys((*entry.sources, *(second.sources if second else ())))),
         effective=t.effective(max(entry.effective, second.effective if second else ""), lang),
     )
-    text, shown = entry.answer(lang), {entry.id}
+    text, shown = _with_terms(t, lang, entry.answer(lang), footer), {entry.id}
     if second is not None:
         shown.add(second.id)
-        both = t(lang, "kb.two_parts", first=entry.title(lang), first_answer=Html(text),
-                 second=second.title(lang), second_answer=Html(second.answer(lang)))  # fmt: skip
-        if len(rendered_text(f"{both}\n\n{footer}")) <= TELEGRAM_LIMIT:
-            text = both
+        first_answer, second_answer = Html(entry.answer(lang)), Html(second.answer(lang))
+        both = t(lang, "kb.two_parts", first=entry.title(lang), first_answer=first_answer,
+                 second=second.title(lang), second_answer=second_answer)  # fmt: skip
+        if len(rendered_text(with_both := _with_terms(t, lang, both, footer))) <= TELEGRAM_LIMIT:
+            text = with_both
         else:  # too long for one message: the second answer is a tap away
             see_also = (second, *see_also)
     rows: list[tuple[Button, ...]] = [
@@ -55,7 +57,16 @@ def kb_answer(
         (Button(f"📖 {r.title(lang)}", callbacks.KB_SHOW.format(entry=r.id)),)
         for r in [r for r in related if r.id not in shown][:2]
     ]
-    return Reply(f"{text}\n\n{footer}", tuple(rows))
+    return Reply(text, tuple(rows))
+
+
+def _with_terms(t: Translator, lang: str, answer: str, footer: str) -> str:
+    """The answer, then (in English) what its Indonesian terms mean, then the footer."""
+    used = glossary.used_in(answer) if lang == "en" else []
+    if not used:
+        return f"{answer}\n\n{footer}"
+    terms = "; ".join(f"<i>{escape(term.term)}</i>: {escape(term.en)}" for term in used)
+    return f"{answer}\n\n{t(lang, 'kb.terms', terms=Html(terms))}\n\n{footer}"
 
 
 def kb_choices(t: Translator, lang: str, candidates: tuple[Entry, ...]) -> Reply:
