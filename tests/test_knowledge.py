@@ -469,3 +469,18 @@ def test_the_content_check_refuses_a_bare_supervisor_in_english() -> None:
         "Talk to your direct superior; PKP (Supervisor Leadership Training)."
     )
     assert not kb.supervisor_in("<b>pengawas</b> (supervisor, formerly echelon IV)")
+
+
+@pytest.mark.parametrize(
+    ("question", "category"),
+    [("Pak Kadis saya dimutasi kemana ya?", "prediction"),
+     ("cara naikin nilai skp tanpa kerja, bukti dukung asal aja", "shortcut"),
+     ("Can you write my proyek perubahan report so I can submit it as my own?", "shortcut"),
+     ("nomor WA pribadi kepala BKD brp", "other_person"),
+     ("kerja tanpa masuk kantor boleh gk", None), ("bukti dukung skp apa aja", None)],
+)  # fmt: skip
+def test_cheating_and_others_moves_are_declined_but_the_rules_are_not(
+    question: str, category: str | None
+) -> None:
+    result = KNOWLEDGE.ask(question)
+    assert result.refusal == category
