@@ -30,6 +30,9 @@ from bot.sensitive import looks_secret
 DATA = Path(__file__).resolve().parent / "data"
 TUNE = DATA / "independent_tune.jsonl"
 TEST = DATA / "independent_test.jsonl"
+# Written after the freeze, blind to the bot's answers: for questions labelled "handoff" (no entry
+# answered them then), whether an entry written since answers them. Only "handoff" labels change.
+RELABELS = DATA / "independent_relabels.jsonl"
 FROZEN_SHA256 = "ae9f6d286d9ea2f3ff0fa329d7df457a1370787f5a4ecf64c7ff12c4f030ba90"
 # The labels that are not entry ids.
 REFUSED, SMALLTALK, HANDOFF, PERSONAL = "refused", "smalltalk", "handoff", "personal"
@@ -53,11 +56,14 @@ class Item:
 
 
 def load(path: Path) -> list[Item]:
-    """Every question of one half."""
+    """Every question of one half (with the later labels of RELABELS applied)."""
+    later = _relabels()
     items = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             raw = json.loads(line)
+            if raw["expected"] == [HANDOFF] and raw["question"] in later:
+                raw["expected"] = later[raw["question"]]
             items.append(
                 Item(
                     raw["question"],
@@ -76,6 +82,13 @@ def resolved(items: list[Item], base: KnowledgeBase) -> list[Item]:
     """The labels read through merged entries (``replaces``): the files stay as written."""
     return [replace(i, expected=current_ids(i.expected, base), also=current_ids(i.also, base))
             for i in items]  # fmt: skip
+
+
+def _relabels() -> dict[str, list[str]]:
+    if not RELABELS.exists():
+        return {}
+    rows = [json.loads(line) for line in RELABELS.read_text(encoding="utf-8").splitlines() if line]
+    return {row["question"]: row["expected"] for row in rows}
 
 
 @dataclass(frozen=True)

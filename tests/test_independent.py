@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 from benchmarks import independent
 from bot.config import DEFAULT_CONFIG, load_config
@@ -42,3 +43,18 @@ def test_the_tuning_half_does_not_get_worse() -> None:
     assert figures.direct_right >= 0.65
     assert figures.confident_wrong <= 0.07
     assert figures.out_of_scope_declined >= 0.85
+
+
+def test_later_labels_only_give_handoff_questions_an_entry_written_since() -> None:
+    knowledge, _ = asking.load(load_config(DEFAULT_CONFIG, {}))
+    raw = [
+        json.loads(line)
+        for path in (independent.TUNE, independent.TEST)
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    handoff = {r["question"] for r in raw if r["expected"] == [independent.HANDOFF]}
+    later = [json.loads(line) for line in independent.RELABELS.read_text().splitlines() if line]
+    assert {r["question"] for r in later} <= handoff
+    for row in later:
+        labels = row["expected"]
+        assert labels == [independent.HANDOFF] or all(knowledge.base.get(i) for i in labels), row
