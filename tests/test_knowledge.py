@@ -405,20 +405,24 @@ def test_an_nip_in_the_question_is_decoded_but_never_echoed_whole() -> None:
 
 @pytest.mark.parametrize(
     ("question", "expected"),
-    [("sy PNS baru 3 thn, mau pindah ke kabupaten lain bisa gk", TEN_YEARS),
-     ("cpns baru 2 taun bs mutasi ikut suami gk", TEN_YEARS),
-     ("saya sudah 12 tahun jadi PNS, mau pindah ke provinsi", None)],
+    [("sy PNS baru 3 thn, mau pindah ke kabupaten lain bisa gk", ("new-pns-moving", TEN_YEARS)),
+     ("cpns baru 2 taun bs mutasi ikut suami gk", ("new-pns-moving", TEN_YEARS)),
+     ("saya sudah 12 tahun jadi PNS, mau pindah ke provinsi", None),
+     ("sy kasi di dinas, pensiunnya umur 58 atau 60?",
+      ("administrator-or-staff-retiring", "pensiun-bup-administrasi")),
+     ("kadis pensiun umur brp", ("senior-executive-retiring", "pensiun-bup-jpt")),
+     ("pppk kepala dinas pensiun umur brp", None)],
 )  # fmt: skip
 def test_a_fact_stated_in_the_question_decides_the_answer(
-    question: str, expected: str | None
+    question: str, expected: tuple[str, str] | None
 ) -> None:
     result = KNOWLEDGE.ask(question)
     if expected is None:
         assert result.fact is None
     else:
-        assert (result.status, result.fact) == (ANSWERED, "new-pns-moving")
+        assert (result.status, result.fact) == (ANSWERED, expected[0])
         assert result.entry is not None
-        assert result.entry.id == expected
+        assert result.entry.id == expected[1]
 
 
 def test_indonesian_leaking_into_an_english_answer_is_caught_but_quoted_terms_pass() -> None:

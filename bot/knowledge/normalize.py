@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
-from Sastrawi.Stemmer.Stemmer import Stemmer
-from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+if TYPE_CHECKING:
+    from Sastrawi.Stemmer.Stemmer import Stemmer
 
 from bot.config import CONTENT_DIR
 
@@ -121,7 +121,13 @@ def stem(token: str) -> str:
 
 @cache
 def _sastrawi() -> Stemmer:
-    # Sastrawi's factory wraps the stemmer in a cache that never forgets a word; ours is bounded.
+    # Imported on first use: a process that answers no question (the sender, `asnbot admin`)
+    # does not hold the 30,000-word dictionary. Sastrawi's factory wraps the stemmer in a cache
+    # that never forgets a word; ours is bounded.
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
     return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
 
 
