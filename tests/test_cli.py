@@ -150,6 +150,8 @@ def test_ask_explain_shows_the_scoring(tmp_path: Path) -> None:
     assert "--- explain ---" in result.stdout
     assert "coverage=" in result.stdout
     assert "kp-reguler-syarat" in result.stdout
+    both = run(["ask", "--explain", "latsar wajib? klo gk lulus gmn?"], tmp_path)
+    assert "two parts: 'latsar wajib' | 'klo gk lulus gmn'" in both.stdout
 
 
 def test_content_check_passes_on_the_shipped_content(tmp_path: Path) -> None:

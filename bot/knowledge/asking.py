@@ -9,6 +9,7 @@ from bot.i18n import Translator
 from bot.knowledge import kb
 from bot.knowledge import views as kb_views
 from bot.knowledge.answering import AMBIGUOUS, Knowledge, Result, Thresholds
+from bot.knowledge.parts import split as two_parts
 from bot.replies import html_to_text
 
 
@@ -73,6 +74,14 @@ def explanation(result: Result, base: kb.KnowledgeBase) -> str:
         lines.append(f"refused as {result.refusal}: {result.refusal_pattern or 'no domain words'}")
     if result.fact:
         lines.append(f"decided by the fact rule {result.fact!r} (content/facts.toml)")
+    if result.second is not None and (cut := two_parts(result.question)):
+        lines.append(
+            f"two parts: {cut[0]!r} | {cut[1]!r}; the second answered by {result.second.id}"
+        )
+    if result.see_also:
+        lines.append(
+            "see also (within the see-also gap): " + ", ".join(e.id for e in result.see_also)
+        )
     for match in result.matches:
         parts = "  ".join(f"{k}={v:.2f}" for k, v in match.parts.items())
         entry = base.get(match.entry_id)
