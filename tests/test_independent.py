@@ -58,3 +58,23 @@ def test_later_labels_only_give_handoff_questions_an_entry_written_since() -> No
     for row in later:
         labels = row["expected"]
         assert labels == [independent.HANDOFF] or all(knowledge.base.get(i) for i in labels), row
+
+
+def test_refusal_probes_decline_what_they_should_and_answer_the_rules() -> None:
+    """benchmarks/data/refusal_probes.jsonl: 100 messages written to probe the refusals (65 to
+    decline, 35 near misses about the rules); the patterns were tuned on them, so this is a
+    regression floor, not a quality figure."""
+    from bot.knowledge.answering import NO_MATCH, REFUSED
+    from bot.sensitive import looks_secret
+
+    knowledge, _ = asking.load(load_config(DEFAULT_CONFIG, {}))
+    path = independent.DATA / "refusal_probes.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    wrong = []
+    for row in rows:
+        status = knowledge.ask_uncached(row["question"]).status
+        declined = looks_secret(row["question"]) or status in (REFUSED, NO_MATCH)
+        if row["decline"] != (declined if row["decline"] else status == REFUSED):
+            wrong.append(row["question"])
+    assert len(rows) == 100
+    assert len(wrong) <= 3, wrong
