@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import callbacks
-from bot.access import Access
 from bot.commands import allowed
 from bot.config import LANGUAGES
 from bot.i18n import Translator
 from bot.replies import Button, Html, Reply, escape
 
 if TYPE_CHECKING:
+    # Only for types: bot.access imports the database models, which `asnbot ask` never needs.
+    from bot.access import Access
     from bot.accounts.users import UserInfo
 
 

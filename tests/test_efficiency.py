@@ -127,3 +127,15 @@ async def test_charts_are_drawn_in_another_process(services: Services) -> None:
     pid = await services.cpu.run(os.getpid)
     services.cpu.shutdown()
     assert pid != os.getpid()
+
+
+def test_answering_from_the_command_line_loads_neither_the_database_nor_telegram() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.knowledge.asking, bot.knowledge.views; "
+        "print(sorted(m for m in ('sqlalchemy', 'telegram', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
