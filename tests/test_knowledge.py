@@ -59,7 +59,7 @@ def test_cleaning_drops_punctuation_and_keeps_rank_slashes() -> None:
      ("berapa batas usia pensiun pns", False), ("kp reguler brp thn", False)],
 )  # fmt: skip
 def test_language_detection(question: str, english: bool) -> None:
-    assert looks_english(question, LEXICON) is english
+    assert looks_english(clean(question), LEXICON) is english
 
 
 def test_the_shipped_base_is_complete() -> None:

@@ -165,20 +165,19 @@ def rewrite_cleaned(cleaned: str, lexicon: Lexicon) -> str:
 
 def tokens(text: str, lexicon: Lexicon) -> list[str]:
     """Search tokens: rewritten, reduced to roots, without stopwords."""
+    return search_roots(rewrite(text, lexicon), lexicon)
+
+
+def search_roots(rewritten: str, lexicon: Lexicon) -> list[str]:
+    """The roots of a rewritten text's words, stopwords left out before and after."""
     stop = lexicon.stopwords | lexicon.english_stopwords
-    roots = (root(w, lexicon.roots) for w in rewrite(text, lexicon).split() if w not in stop)
+    roots = (root(w, lexicon.roots) for w in rewritten.split() if w not in stop)
     return [r for r in roots if r not in stop]
 
 
-def english_words(cleaned: str, lexicon: Lexicon) -> tuple[int, int]:
-    """How many English and how many Indonesian function words a cleaned text has."""
+def looks_english(cleaned: str, lexicon: Lexicon) -> bool:
+    """A cleaned text with more English than Indonesian function words (ties go to Indonesian)."""
     words = cleaned.split()
     english = sum(w in lexicon.english_stopwords for w in words)
     indonesian = sum(w in lexicon.stopwords or w in lexicon.words for w in words)
-    return english, indonesian
-
-
-def looks_english(text: str, lexicon: Lexicon) -> bool:
-    """More English than Indonesian function words (ties go to Indonesian)."""
-    english, indonesian = english_words(clean(text), lexicon)
     return english > indonesian

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.knowledge.normalize import Lexicon, clean, english_words, rewrite_cleaned, root, stem
+from bot.knowledge.normalize import (
+    Lexicon,
+    clean,
+    looks_english,
+    rewrite_cleaned,
+    search_roots,
+    stem,
+)
 
 # A real question fits in far fewer characters; a 4,096-character message would cost ~100 ms
 # of search for nothing.
@@ -41,8 +48,6 @@ def understand(text: str, lexicon: Lexicon, known: Callable[[str], str] = str) -
     text = text[:MAX_QUESTION_CHARS]
     cleaned = clean(text)
     rewritten = rewrite_cleaned(cleaned, lexicon)
-    stop = lexicon.stopwords | lexicon.english_stopwords
-    found = (root(w, lexicon.roots) for w in rewritten.split() if w not in stop)
-    roots = tuple(r for r in found if r not in stop)
-    english, indonesian = english_words(cleaned, lexicon)
-    return Query(text, cleaned, rewritten, roots, tuple(map(known, roots)), english > indonesian)
+    roots = tuple(search_roots(rewritten, lexicon))
+    english = looks_english(cleaned, lexicon)
+    return Query(text, cleaned, rewritten, roots, tuple(map(known, roots)), english)
