@@ -22,19 +22,14 @@ def kb_answer(
 ) -> Reply:
     """A knowledge answer with its legal basis, date, rating buttons, the close runners-up
     ("Lihat juga") and related entries; a two-part question's second answer follows the first."""
-    footer = t(
-        lang,
-        "kb.footer",
-        sources="; ".join(dict.fromkeys((*entry.sources, *(second.sources if second else ())))),
-        effective=t.effective(max(entry.effective, second.effective if second else ""), lang),
-    )
-    text, shown = _with_terms(t, lang, entry.answer(lang), footer), {entry.id}
+    text, shown = _with_terms(t, lang, entry.answer(lang), _footer(t, lang, entry)), {entry.id}
     if second is not None:
         shown.add(second.id)
         first_answer, second_answer = Html(entry.answer(lang)), Html(second.answer(lang))
         both = t(lang, "kb.two_parts", first=entry.title(lang), first_answer=first_answer,
                  second=second.title(lang), second_answer=second_answer)  # fmt: skip
-        if len(rendered_text(with_both := _with_terms(t, lang, both, footer))) <= TELEGRAM_LIMIT:
+        with_both = _with_terms(t, lang, both, _footer(t, lang, entry, second))
+        if len(rendered_text(with_both)) <= TELEGRAM_LIMIT:
             text = with_both
         else:  # too long for one message: the second answer is a tap away
             see_also = (second, *see_also)
@@ -58,6 +53,13 @@ def kb_answer(
         for r in [r for r in related if r.id not in shown][:2]
     ]
     return Reply(text, tuple(rows))
+
+
+def _footer(t: Translator, lang: str, *entries: Entry) -> str:
+    """The legal basis of the answers shown, and when the newest of their rules took effect."""
+    sources = dict.fromkeys(s for e in entries for s in e.sources)
+    effective = max(e.effective for e in entries)
+    return t(lang, "kb.footer", sources="; ".join(sources), effective=t.effective(effective, lang))
 
 
 def _with_terms(t: Translator, lang: str, answer: str, footer: str) -> str:
