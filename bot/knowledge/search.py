@@ -41,6 +41,7 @@ class Match:
 class _Doc:
     entry_id: str
     questions: tuple[str, ...]  # token strings of the example questions
+    sorted_questions: tuple[str, ...]  # the same with their tokens sorted, for token_sort_ratio
     originals: tuple[str, ...]
     keywords: tuple[tuple[str, ...], ...]
 
@@ -86,6 +87,7 @@ class SearchIndex:
         doc = _Doc(
             entry.id,
             tuple(" ".join(ts) for ts in token_lists),
+            tuple(" ".join(sorted(ts)) for ts in token_lists),
             questions,
             tuple(k for k in keywords if k),
         )
@@ -143,7 +145,7 @@ class SearchIndex:
         best = sorted(first, key=first.__getitem__, reverse=True)[:CANDIDATES]
         grams = _gram_counts([query], ())
         _normalise(grams, self.gram_idf)
-        fuzzy = self._fuzzy(" ".join(query), best)
+        fuzzy = self._fuzzy(query, best)
         matches = [
             self._score(self.docs[n], query, coverage[n], answer[n],
                         self._gram_similarity(n, grams), fuzzy[n])
@@ -151,14 +153,20 @@ class SearchIndex:
         ]  # fmt: skip
         return sorted(matches, key=lambda m: m.score, reverse=True)[:limit]
 
-    def _fuzzy(self, text: str, wanted: list[int]) -> dict[int, list[float]]:
+    def _fuzzy(self, query: list[str], wanted: list[int]) -> dict[int, list[float]]:
         """Each wanted entry's example questions scored against the question: the mean of
-        rapidfuzz's token-set and token-sort ratios, in two batched calls."""
-        choices = [q for n in wanted for q in self.docs[n].questions]
+        rapidfuzz's token-set and token-sort ratios. Token-sort is a plain ratio of the sorted
+        tokens, which the index keeps sorted, so only the question's are sorted here."""
+        docs = [self.docs[n] for n in wanted]
+        choices = [q for doc in docs for q in doc.questions]
         combined = [0.0] * len(choices)
-        for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio):
-            for _choice, score, index in process.extract(text, choices, scorer=scorer, limit=None):
-                combined[index] += 0.5 * score
+        scored = process.extract_iter(" ".join(query), choices, scorer=fuzz.token_set_ratio)
+        for _choice, score, index in scored:
+            combined[index] = 0.5 * score
+        presorted = [q for doc in docs for q in doc.sorted_questions]
+        scored = process.extract_iter(" ".join(sorted(query)), presorted, scorer=fuzz.ratio)
+        for _choice, score, index in scored:
+            combined[index] += 0.5 * score
         out: dict[int, list[float]] = {}
         start = 0
         for number in wanted:
