@@ -110,8 +110,11 @@ class _Reader:
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self._data = data
+        self._known: set[str] = set()
 
     def get(self, dotted: str, kind: type | tuple[type, ...], default: Any) -> Any:
+        parts = dotted.split(".")
+        self._known.update(".".join(parts[: n + 1]) for n in range(len(parts)))
         node: Any = self._data
         for part in dotted.split("."):
             if not isinstance(node, Mapping) or part not in node:
@@ -121,6 +124,19 @@ class _Reader:
             name = kind.__name__ if isinstance(kind, type) else "number"
             raise ConfigError(dotted, f"expected {name}, got {node!r}")
         return node
+
+    def refuse_unknown(self) -> None:
+        """A section or key nobody reads is a typo (``[rotasi]``, ``sweep_second``): say which."""
+        stack: list[tuple[str, Mapping[str, Any]]] = [("", self._data)]
+        while stack:
+            prefix, table = stack.pop()
+            for name, value in table.items():
+                dotted = f"{prefix}{name}"
+                if dotted not in self._known:
+                    kind = "section" if isinstance(value, Mapping) else "key"
+                    raise ConfigError(dotted, f"unknown {kind} (a typo?)")
+                if isinstance(value, Mapping):
+                    stack.append((f"{dotted}.", value))
 
 
 def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -134,7 +150,7 @@ def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = 
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"not valid TOML ({exc})") from exc
     r = _Reader(data)
-    return Config(
+    config = Config(
         path=path,
         telegram=_telegram(r, env),
         database_url=_database_url(r, env, path.parent),
@@ -162,16 +178,18 @@ def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = 
         ),
         log_level=_choice(r, "logging.level", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
     )
+    r.refuse_unknown()
+    return config
 
 
 def _telegram(r: _Reader, env: Mapping[str, str]) -> TelegramConfig:
-    token = env.get("TELEGRAM_BOT_TOKEN") or r.get("telegram.token", str, "")
+    token = r.get("telegram.token", str, "")
+    token = env.get("TELEGRAM_BOT_TOKEN") or token
     key = "TELEGRAM_BOT_TOKEN" if env.get("TELEGRAM_BOT_TOKEN") else "telegram.token"
     if token and (re.search(r"[\s/?#]", token) or len(token) > 200):
         raise ConfigError(key, "must not contain spaces, '/', '?' or '#'")
-    base = env.get("TELEGRAM_API_BASE_URL") or r.get(
-        "telegram.api_base_url", str, "https://api.telegram.org/bot"
-    )
+    base = r.get("telegram.api_base_url", str, "https://api.telegram.org/bot")
+    base = env.get("TELEGRAM_API_BASE_URL") or base
     if not re.match(r"^https?://[^\s/]+", base):
         key = "TELEGRAM_API_BASE_URL" if env.get("TELEGRAM_API_BASE_URL") else "api_base_url"
         raise ConfigError(key, f"must be an http:// or https:// URL, got {base!r}")
@@ -188,7 +206,8 @@ def _telegram(r: _Reader, env: Mapping[str, str]) -> TelegramConfig:
 
 
 def _webhook(r: _Reader, env: Mapping[str, str]) -> WebhookConfig:
-    secret = env.get("ASNBOT_WEBHOOK_SECRET") or r.get("telegram.webhook.secret_token", str, "")
+    secret = r.get("telegram.webhook.secret_token", str, "")
+    secret = env.get("ASNBOT_WEBHOOK_SECRET") or secret
     if secret and not _SECRET_RE.match(secret):
         raise ConfigError("ASNBOT_WEBHOOK_SECRET", "use 1-256 characters A-Z, a-z, 0-9, _ or -")
     port = r.get("telegram.webhook.port", int, 8443)
@@ -203,11 +222,11 @@ def _webhook(r: _Reader, env: Mapping[str, str]) -> WebhookConfig:
 
 
 def _database_url(r: _Reader, env: Mapping[str, str], base_dir: Path) -> str:
+    url = r.get("database.url", str, "sqlite:///data/asnbot.sqlite3")
     if env.get("ASNBOT_DATABASE_URL"):
         url, key = env["ASNBOT_DATABASE_URL"], "ASNBOT_DATABASE_URL"
     else:
-        url, key = r.get("database.url", str, "sqlite:///data/asnbot.sqlite3"), "database.url"
-        url = _anchor_sqlite_path(url, base_dir)
+        url, key = _anchor_sqlite_path(url, base_dir), "database.url"
     if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", url):
         raise ConfigError(key, "must be a sqlite:/// or postgresql:// URL")
     return url
@@ -271,9 +290,9 @@ def _rate(r: _Reader) -> float:
 
 
 def _superadmins(r: _Reader, env: Mapping[str, str]) -> frozenset[int]:
+    ids = r.get("admin.superadmins", list, [])
     raw = env.get("ASNBOT_SUPERADMINS")
     if raw is None:
-        ids = r.get("admin.superadmins", list, [])
         if not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
             raise ConfigError("admin.superadmins", "must be a list of Telegram user ids")
         return frozenset(ids)

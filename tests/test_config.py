@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +93,58 @@ def test_broken_toml_is_reported_with_the_file(tmp_path: Path) -> None:
     path.write_text("[telegram\nmode=")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(path, {})
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "problem"),
+    [
+        ("[rotasi]\nreminder_days = [30]", "rotasi", "unknown section"),
+        ("[scheduler]\nsweep_second = 30", "scheduler.sweep_second", "unknown key"),
+        ("[telegram.webhok]\nport = 8443", "telegram.webhok", "unknown section"),
+        ("[telegram.webhook]\nsecret = 'x'", "telegram.webhook.secret", "unknown key"),
+        ("toplevel = 1", "toplevel", "unknown key"),
+    ],
+)
+def test_an_unknown_section_or_key_stops_start_up_naming_it(
+    tmp_path: Path, toml: str, key: str, problem: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, {})
+    assert caught.value.key == key
+    assert problem in str(caught.value)
+
+
+def test_keys_the_environment_overrides_are_still_known_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[telegram]\ntoken = ""\napi_base_url = "http://x/bot"\n[telegram.webhook]\n'
+        'secret_token = ""\n[database]\nurl = "sqlite:///a.db"\n[admin]\nsuperadmins = []\n'
+    )
+    env = {
+        "TELEGRAM_BOT_TOKEN": "1:a",
+        "TELEGRAM_API_BASE_URL": "http://y/bot",
+        "ASNBOT_WEBHOOK_SECRET": "s",
+        "ASNBOT_DATABASE_URL": "sqlite:///b.db",
+        "ASNBOT_SUPERADMINS": "5",
+    }
+    config = load_config(path, env)
+    assert config.telegram.api_base_url == "http://y/bot"
+    assert config.superadmins == frozenset({5})
+
+
+def test_the_command_line_names_an_unknown_key_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[scheduler]\nsweep_second = 30\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "kapan naik pangkat"],
+        env={**os.environ, "ASNBOT_CONFIG": str(path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        "asnbot: configuration error: scheduler.sweep_second: unknown key (a typo?)"
+    ]
