@@ -67,6 +67,20 @@ def run(ctx: click.Context, /, webhook: bool | None, **overrides: Any) -> None:
         _fail(f"could not run the bot: {type(exc).__name__}")
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of lines.")
+@click.pass_context
+def health(ctx: click.Context, as_json: bool) -> None:
+    """Check the database, the Bot API (when a token is set) and the sender's backlog; exit 1
+    when the bot could not work."""
+    skip_webhook_server()
+    from bot.health import check_once
+
+    result = asyncio.run(check_once(_config(ctx)))
+    click.echo(result.as_json() if as_json else "\n".join(result.lines()))
+    sys.exit(0 if result.ok else 1)
+
+
 def skip_webhook_server() -> None:
     """Polling needs no web server: keep python-telegram-bot from importing tornado (3.7 MiB
     resident for the life of the process). Must run before telegram.ext is imported."""

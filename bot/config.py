@@ -33,6 +33,7 @@ class WebhookConfig:
     port: int
     url: str
     secret_token: str
+    health_port: int  # GET /health in webhook mode; 0: no health server
 
 
 @dataclass(frozen=True)
@@ -213,11 +214,17 @@ def _webhook(r: _Reader, env: Mapping[str, str]) -> WebhookConfig:
     port = r.get("telegram.webhook.port", int, 8443)
     if not 0 < port < 65536:
         raise ConfigError("telegram.webhook.port", f"{port} is not a TCP port")
+    health_port = r.get("telegram.webhook.health_port", int, 8444)
+    if not 0 <= health_port < 65536 or health_port == port:
+        raise ConfigError(
+            "telegram.webhook.health_port", f"{health_port}: use a free TCP port, or 0 for none"
+        )
     return WebhookConfig(
         listen=r.get("telegram.webhook.listen", str, "0.0.0.0"),
         port=port,
         url=r.get("telegram.webhook.url", str, ""),
         secret_token=secret,
+        health_port=health_port,
     )
 
 

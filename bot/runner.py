@@ -6,13 +6,18 @@ import asyncio
 import logging
 import signal
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram.error import NetworkError
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from bot import health
 from bot.app import App, services_of, shutdown, startup
 from bot.config import Config, ConfigError
 from bot.safe_updates import ALLOWED_UPDATES
+
+if TYPE_CHECKING:
+    from tornado.httpserver import HTTPServer
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +36,10 @@ async def serve(
     async with app:
         await startup(app)
         await app.start()
+        health_server = None
         try:
             await _start_updater(app, config)
+            health_server = _start_health(app, config)
             log.info("bot started (%s)", tg.mode)
             if started is not None:
                 started.set()
@@ -40,6 +47,8 @@ async def serve(
             log.info("stopping: finishing the updates in hand")
             services_of(app).sender.stop()  # the messages in flight finish, no more start
         finally:
+            if health_server is not None:
+                health_server.stop()
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
             await app.stop()
@@ -65,6 +74,17 @@ async def _start_updater(app: App, config: Config) -> None:
             bootstrap_retries=3,
             allowed_updates=ALLOWED_UPDATES,
         )
+
+
+def _start_health(app: App, config: Config) -> HTTPServer | None:
+    """The health endpoint, in webhook mode (polling has no web server to put it beside)."""
+    hook = config.telegram.webhook
+    if config.telegram.mode != "webhook" or not hook.health_port:
+        return None
+    services = services_of(app)
+    return health.serve_http(
+        services.outbox, app.bot, services.clock, hook.listen, hook.health_port
+    )
 
 
 @retry(

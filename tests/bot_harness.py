@@ -36,6 +36,7 @@ def for_mode(config: Config, mode: str, **telegram: object) -> Config:
             port=port,
             url=f"http://127.0.0.1:{port}/telegram-hook",
             secret_token=WEBHOOK_SECRET,
+            health_port=free_port(),
         )
         tg = replace(tg, webhook=hook)
     return replace(config, telegram=tg)

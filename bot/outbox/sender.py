@@ -20,13 +20,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.keyboard import markup
-from bot.outbox.store import Item, Outbox, new_token
+from bot.outbox.store import LEASE, Item, Outbox, new_token
 from bot.replies import CAPTION_LIMIT, Reply, split_reply, visible_length
 from db.base import utcnow
 
 log = logging.getLogger(__name__)
 
-LEASE = "outbox"
 PER_CHAT_SECONDS = 1.1  # Telegram: about one message per second to one chat (with a margin)
 PAUSE_LIMIT = 30  # longest wait after a 429 within one round (the row waits its full time)
 Renderer = Callable[[Item], Awaitable[list[Reply] | None]]

@@ -24,6 +24,7 @@ from db.session import SessionFactory
 CLAIM_SECONDS = 45
 MAX_ATTEMPTS = 5
 FINAL = ("sent", "failed", "unreachable", "cancelled")
+LEASE = "outbox"  # the name of the sender's lease
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,17 @@ class Outbox:
                 .where(OutboxMessage.claim == token, OutboxMessage.state == "sending")
                 .values(state="pending", claimed_until=None)
             )
+
+    async def backlog(self, now: datetime) -> tuple[int, datetime | None, datetime | None]:
+        """Messages due and not sent (claims of dead senders included), the oldest one's due
+        time, and until when a sender holds the lease (None: no sender ever ran)."""
+        async with self._sessions() as session:
+            due = (await session.execute(
+                select(func.count(), func.min(OutboxMessage.not_before))
+                .where(_claimable_by_id(now))
+            )).one()  # fmt: skip
+            until = await session.scalar(select(Lease.until).where(Lease.name == LEASE))
+        return int(due[0]), due[1], until
 
     async def counts(self) -> dict[str, int]:
         """Rows per state."""
