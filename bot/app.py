@@ -6,11 +6,10 @@ import importlib.util
 import logging
 import sys
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
-from telegram import (
-    LinkPreviewOptions,
-)
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
@@ -65,7 +64,9 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(
             PerUserUpdateProcessor(
-                config.telegram.max_concurrent_updates, config.telegram.max_pending_per_user
+                config.telegram.max_concurrent_updates,
+                config.telegram.max_pending_per_user,
+                config.telegram.user_updates_per_minute,
             )
         )
     )
@@ -85,8 +86,20 @@ async def startup(app: App) -> None:
     """Migrate the database, publish the command menu and start the periodic jobs."""
     services = services_of(app)
     await upgrade(services.engine)
+    processor = app.update_processor
+    if isinstance(processor, PerUserUpdateProcessor):
+        processor.on_flood = partial(_slow_down, services)
     await publish_commands(app, services)
     jobs.schedule(app, services.config)
+
+
+async def _slow_down(services: Services, update: Update) -> None:
+    """Tell a flooding user, in their language, that some of their messages went unanswered."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    lang = await services.users.language_of(user.id)
+    await update.get_bot().send_message(chat.id, services.translate(lang, "flood.slow_down"))
 
 
 async def shutdown(app: App) -> None:

@@ -36,7 +36,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
     except ConfigError as exc:
         _fail(f"configuration error: {exc}")
     ctx.obj = {"config": config}
-    logs.setup(config.log_level)
+    logs.setup(config.log_level, config.log_format)
     if ctx.invoked_subcommand is None:
         ctx.invoke(run if config.telegram.token else chat)
 

@@ -44,6 +44,7 @@ class TelegramConfig:
     poll_timeout: int
     max_concurrent_updates: int
     max_pending_per_user: int
+    user_updates_per_minute: int
     rate_limiter: bool
     webhook: WebhookConfig
 
@@ -100,6 +101,7 @@ class Config:
     imports: ImportLimits
     console_user_id: int
     log_level: str
+    log_format: str  # "text" or "json" (one object per line)
 
     def with_changes(self, **changes: Any) -> Config:
         """A copy with some fields replaced."""
@@ -178,6 +180,7 @@ def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = 
             max_rows=_positive(r, "imports.max_rows", 200_000),
         ),
         log_level=_choice(r, "logging.level", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
+        log_format=_log_format(r, env),
     )
     r.refuse_unknown()
     return config
@@ -201,6 +204,7 @@ def _telegram(r: _Reader, env: Mapping[str, str]) -> TelegramConfig:
         poll_timeout=_positive(r, "telegram.poll_timeout", 30),
         max_concurrent_updates=_positive(r, "telegram.max_concurrent_updates", 64),
         max_pending_per_user=_positive(r, "telegram.max_pending_per_user", 20),
+        user_updates_per_minute=_positive(r, "telegram.user_updates_per_minute", 30),
         rate_limiter=r.get("telegram.rate_limiter", bool, True),
         webhook=_webhook(r, env),
     )
@@ -314,6 +318,13 @@ def _secret_key(env: Mapping[str, str]) -> str:
     if key and len(key) < 32:
         raise ConfigError("ASNBOT_SECRET_KEY", "use at least 32 random characters")
     return key
+
+
+def _log_format(r: _Reader, env: Mapping[str, str]) -> str:
+    form = _choice(r, "logging.format", ("text", "json"), "text")
+    if "ASNBOT_LOG_FORMAT" in env and env["ASNBOT_LOG_FORMAT"] not in ("text", "json"):
+        raise ConfigError("ASNBOT_LOG_FORMAT", f"{env['ASNBOT_LOG_FORMAT']!r} is not text or json")
+    return env.get("ASNBOT_LOG_FORMAT") or form
 
 
 def _choice(r: _Reader, key: str, allowed: tuple[str, ...], default: str) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import traceback
+from datetime import UTC, datetime
 
 _NIP = re.compile(r"(?<![0-9])[0-9]{18}(?![0-9])")
 _TOKEN = re.compile(r"[0-9]{5,}:[A-Za-z0-9_-]{20,}")
@@ -56,6 +58,26 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+# Fields a log call may add with ``extra=``, copied into the JSON object (never personal data).
+JSON_FIELDS = ("update_id", "update_kind", "duration_ms")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and the known extra fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        entry |= {k: getattr(record, k) for k in JSON_FIELDS if hasattr(record, k)}
+        if record.exc_info:
+            entry["traceback"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
 def safe_traceback(error: BaseException) -> str:
     """Where an error happened (the frames and the exception's type), without its message.
 
@@ -67,11 +89,16 @@ def safe_traceback(error: BaseException) -> str:
     return f"Traceback (most recent call last):\n{frames}{kind}"
 
 
-def setup(level: str) -> None:
-    """Configure the root logger once; HTTP client request lines (with the token) are muted."""
+def setup(level: str, form: str = "text") -> None:
+    """Configure the root logger once, as lines of text or of JSON; HTTP client request lines
+    (with the token) are muted."""
     handler = logging.StreamHandler()
     handler.addFilter(RedactingFilter())
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonFormatter()
+        if form == "json"
+        else RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     guard_library_loggers()
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from telegram import Chat, Message, Update, User
+from telegram import CallbackQuery, Chat, Message, Update, User
 
-from bot.updates import PerUserUpdateProcessor, update_key
+from bot.updates import PerUserUpdateProcessor, update_key, update_kind
 
 
 def _update(update_id: int, user_id: int) -> Update:
@@ -67,3 +67,49 @@ def test_updates_are_keyed_by_user() -> None:
     assert update_key(_update(1, 77)) == 77
     assert update_key(Update(2)) is None
     assert update_key("not an update") is None
+
+
+async def test_beyond_the_per_minute_rate_updates_are_dropped_and_the_user_told_once() -> None:
+    processor = PerUserUpdateProcessor(8, 1000, per_minute=10)
+    told: list[int] = []
+
+    async def tell(update: Update) -> None:
+        assert update.effective_user is not None
+        told.append(update.effective_user.id)
+
+    processor.on_flood = tell
+    done: list[int] = []
+
+    async def work(n: int) -> None:
+        done.append(n)
+
+    for n in range(40):  # one after another, as a client sends them
+        await processor.process_update(_update(n, 1), work(n))
+    await processor.process_update(_update(100, 2), work(100))
+    assert done[:10] == list(range(10))
+    assert len([n for n in done if n < 100]) <= 11  # the burst, and what leaked back meanwhile
+    assert 100 in done  # another user is not limited by the first one's flood
+    assert told == [1]  # told once, not once per dropped message
+    assert processor.dropped >= 29
+
+
+def _message(text: str, *, edited: bool = False) -> Update:
+    user = User(5, "U", False)
+    message = Message(1, None, Chat(5, "private"), from_user=user, text=text)  # type: ignore[arg-type]
+    return Update(1, edited_message=message) if edited else Update(1, message=message)
+
+
+def _press(data: str) -> Update:
+    user = User(5, "U", False)
+    return Update(1, callback_query=CallbackQuery("q", user, "chat", data=data))
+
+
+def test_the_logged_kind_of_an_update_never_repeats_what_the_user_wrote() -> None:
+    assert update_kind(_message("/start@asn_bot 198609262015051001")) == "command:start"
+    assert update_kind(_message("/profil")) == "command:profil"
+    assert update_kind(_message("/Budi_Santoso_1986")) == "command"
+    assert update_kind(_message("nip sy 198609262015051001")) == "message"
+    assert update_kind(_message("halo", edited=True)) == "edited_message"
+    assert update_kind(_press("hr:answer:12")) == "button:hr"
+    assert update_kind(_press("<b>" * 30)) == "button"
+    assert update_kind(object()) == "other"
