@@ -2,8 +2,9 @@
 
 Flood control lives here too, before an update takes a place in the queue: each user has a
 token bucket (aiolimiter, already python-telegram-bot's rate limiter's), and an update beyond it
-is not handled; the user is told so at most once a minute. Each handled update is logged with
-its id, its kind and how long it took (no user, no text).
+is not handled; the user is told so at most once a minute. An update id seen lately (a webhook
+delivery Telegram repeats) is handled once. Each handled update is logged with its id, its kind
+and how long it took (no user, no text).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import logging
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,6 +22,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
+SEEN_UPDATES = 10_000  # ids remembered for spotting a re-delivery (minutes of traffic)
 
 
 def update_key(update: object) -> int | None:
@@ -53,8 +56,16 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._pending: dict[int, int] = {}
         self._buckets: dict[int, AsyncLimiter] = {}
         self._told: dict[int, float] = {}
+        # Update ids seen lately: Telegram re-sends a webhook update whose answer it missed.
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        self.duplicates = 0
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self._seen_before(update):
+            self.duplicates += 1
+            log.info("skipped update %s: delivered twice", getattr(update, "update_id", None))
+            _close(coroutine)
+            return
         key = update_key(update)
         if key is None:
             await _timed(update, coroutine)
@@ -75,6 +86,17 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             if self._pending[key] == 0:
                 del self._pending[key]
                 self._locks.pop(key, None)
+
+    def _seen_before(self, update: object) -> bool:
+        uid = update.update_id if isinstance(update, Update) else 0
+        if not uid:  # 0: an update the library could not parse
+            return False
+        if uid in self._seen:
+            return True
+        self._seen[uid] = None
+        if len(self._seen) > SEEN_UPDATES:
+            self._seen.popitem(last=False)
+        return False
 
     async def _allowed(self, key: int) -> bool:
         bucket = self._buckets.get(key)

@@ -235,6 +235,26 @@ async def test_webhook_rejects_a_wrong_secret_token(
     assert fake_api.sent(ALICE) == []
 
 
+async def test_a_webhook_update_delivered_twice_is_answered_once(
+    make_config: Callable[..., Config], fake_api: FakeBotApi
+) -> None:
+    """Telegram re-sends an update whose HTTP answer it did not get."""
+    config = for_mode(make_config(fake_api), "webhook")
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    update = {"update_id": 41, "message": {"message_id": 3, "date": 0, "text": "naik pangkat?",
+              "chat": {"id": ALICE, "type": "private"}, "from": fake_api.user(ALICE)}}  # fmt: skip
+    async with running_bot(config), httpx.AsyncClient() as client:
+        for _ in range(2):
+            answered = await client.post(config.telegram.webhook.url, json=update, headers=headers)
+            assert answered.status_code == 200
+        await fake_api.wait_for("sendMessage", ALICE)
+        later = {**update, "update_id": 42}
+        await client.post(config.telegram.webhook.url, json=later, headers=headers)
+        await fake_api.wait_for("sendMessage", ALICE, 2)
+        await asyncio.sleep(0.5)
+    assert len(fake_api.sent(ALICE)) == 2  # 41 once, then 42
+
+
 async def test_two_processes_behind_one_webhook_share_a_conversation(
     make_config: Callable[..., Config], fake_api: FakeBotApi
 ) -> None:

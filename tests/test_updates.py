@@ -113,3 +113,16 @@ def test_the_logged_kind_of_an_update_never_repeats_what_the_user_wrote() -> Non
     assert update_kind(_press("hr:answer:12")) == "button:hr"
     assert update_kind(_press("<b>" * 30)) == "button"
     assert update_kind(object()) == "other"
+
+
+async def test_the_same_update_delivered_twice_is_handled_once() -> None:
+    processor = PerUserUpdateProcessor(8, 100)
+    done: list[int] = []
+
+    async def work(n: int) -> None:
+        done.append(n)
+
+    for n in (1, 2, 1, 3, 2):
+        await processor.process_update(_update(n, 5), work(n))
+    assert done == [1, 2, 3]
+    assert processor.duplicates == 2
