@@ -94,3 +94,40 @@ ROT_CANCEL = "rotx:{rotation}"
 ROT_CANCEL_PATTERN = r"\Arotx:([0-9]{1,9})\Z"
 MENTOR_ANSWER = "mnt:{pairing}:{value}"
 MENTOR_ANSWER_PATTERN = r"\Amnt:([0-9]{1,9}):(yes|no)\Z"
+
+# Who may press each kind of button: "user" (anyone: what the data names is checked against the
+# presser by the service) or the lowest admin role that may (bot.access.LEVELS). Admin buttons
+# get the role check when the handlers are registered, and a pattern missing here stops the
+# bot from starting: no button is added without saying who may use it.
+WHO: dict[str, str] = {
+    LANGUAGE_PATTERN: "user",
+    MENU_PATTERN: "user",
+    HANDOFF_PATTERN: "user",
+    KB_SHOW_PATTERN: "user",
+    KB_RATE_PATTERN: "user",
+    UNLINK_PATTERN: "user",
+    CANCEL_PATTERN: "user",
+    DELETE_PATTERN: "user",
+    BROADCAST_ACK_PATTERN: "user",
+    ROT_READY_PATTERN: "user",
+    ROT_BLOCK_PATTERN: "user",
+    ROT_REASON_PATTERN: "user",
+    ROT_NOTE_SKIP_PATTERN: "user",
+    ROT_MENTOR_PATTERN: "user",
+    ROT_TALK_PATTERN: "user",
+    ROT_CHECKIN_PATTERN: "user",
+    MENTOR_ANSWER_PATTERN: "user",
+    HR_ANSWER_PATTERN: "unit",
+    HR_MOVE_PATTERN: "unit",
+    HR_MOVE_TO_PATTERN: "unit",
+    HR_CLOSE_PATTERN: "unit",
+    HR_CLOSE_WHY_PATTERN: "unit",
+    HR_DRAFT_PATTERN: "unit",
+    ADMIN_MENU_PATTERN: "unit",
+    ADMIN_PROFILE_PATTERN: "unit",
+    BROADCAST_WIZARD_PATTERN: "unit",
+    BROADCAST_DETAIL_PATTERN: "unit",
+    BROADCAST_RESEND_PATTERN: "unit",
+    BROADCAST_CANCEL_PATTERN: "unit",
+    ROT_CANCEL_PATTERN: "gov",
+}

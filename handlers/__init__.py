@@ -40,3 +40,4 @@ def register_all(
                      **broadcast.FLOWS}  # fmt: skip
     fallback.register(app, {**product_flows, **(flows or {})}, broadcast.MEDIA_FLOWS)
     errors.register(app)
+    admin.enforce_declarations(app)

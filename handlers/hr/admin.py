@@ -7,6 +7,7 @@ by an admin is written to the audit log.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -14,7 +15,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks, menus, views
-from bot.commands import command, names
+from bot.commands import COMMANDS, command, names
 from bot.context import BotContext
 from bot.hr import audit as audit_log
 from bot.hr import stats
@@ -25,6 +26,13 @@ from handlers.common import PRIVATE, send
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 # bot_data key: admin command name -> its guarded callback (the /admin menu's buttons call it).
 ADMIN_COMMANDS = "admin_commands"
+log = logging.getLogger(__name__)
+# Callbacks that check the role themselves (made by for_level).
+_GUARDED: set[Callback] = set()
+
+
+class UndeclaredError(RuntimeError):
+    """A command or button registered without saying who may use it."""
 
 
 async def _unknown(update: Update, context: BotContext) -> None:
@@ -47,6 +55,7 @@ def for_level(
     async def run(update: Update, context: BotContext) -> None:
         access = context.access
         if access is None or not access.allows(level):
+            log.warning("refused %s: the sender's role does not reach %s", action, level)
             await otherwise(update, context)
             return
         assert update.effective_user is not None
@@ -54,7 +63,48 @@ def for_level(
         await context.services.audit.record(update.effective_user.id, action, detail)
         await callback(update, context)
 
+    _GUARDED.add(run)
     return run
+
+
+def for_button_level(level: str, kind: str, callback: Callback) -> Callback:
+    """``callback`` for roles reaching ``level``; anyone else's press is only acknowledged."""
+
+    async def run(update: Update, context: BotContext) -> None:
+        access = context.access
+        if access is None or not access.allows(level):
+            log.warning("refused a %s button: the presser's role does not reach %s", kind, level)
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            return
+        await callback(update, context)
+
+    return run
+
+
+def enforce_declarations(app: Application) -> None:  # type: ignore[type-arg]
+    """Every command must be declared in ``bot.commands`` (an admin one registered through its
+    role check) and every button pattern in ``bot.callbacks.WHO``; admin buttons get their role
+    check here, whatever their handler does. Raises UndeclaredError otherwise."""
+    declared = {alias for c in COMMANDS for alias in names(c.name)}
+    levels = {alias: c.level for c in COMMANDS for alias in names(c.name)}
+    for group in app.handlers.values():
+        for handler in group:
+            if isinstance(handler, CommandHandler):
+                if unknown := sorted(handler.commands - declared):
+                    raise UndeclaredError(f"/{unknown[0]} is not declared in bot.commands")
+                admin_only = any(levels[c] != "user" for c in handler.commands)
+                if admin_only and handler.callback not in _GUARDED:
+                    raise UndeclaredError(f"/{min(handler.commands)} is not behind its role check")
+            elif isinstance(handler, CallbackQueryHandler) and handler.pattern is not None:
+                pattern = handler.pattern
+                text = pattern if isinstance(pattern, str) else getattr(pattern, "pattern", "")
+                level = callbacks.WHO.get(str(text))
+                if level is None:
+                    raise UndeclaredError(f"button {text!r} is not declared in bot.callbacks.WHO")
+                if level != "user":
+                    kind = str(text).removeprefix("\\A").split(":", 1)[0]
+                    handler.callback = for_button_level(level, kind, handler.callback)
 
 
 def add_command(
