@@ -60,6 +60,9 @@ class FakeBotApi:
         self._by_chat: dict[tuple[str, int | None], list[Call]] = {}
         self.blocked: set[int] = set()
         self.unreachable: set[int] = set()  # chats whose messages meet a 502 (a passing outage)
+        self.down = False  # every method answers 502, as Telegram in an outage
+        self.refused_while_down = 0
+        self.refused_chats: collections.Counter[int] = collections.Counter()  # while down
         self._limits: tuple[int, float] | None = None  # see enforce_limits
         self._recent: collections.deque[float] = collections.deque()
         self._last_to: dict[int, float] = {}
@@ -217,6 +220,11 @@ class FakeBotApi:
 
     # -- the API ----------------------------------------------------------------------------
     async def handle(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        if self.down:
+            self.refused_while_down += 1
+            if str(params.get("chat_id", "")).lstrip("-").isdigit():
+                self.refused_chats[int(params["chat_id"])] += 1
+            raise ApiError(502, "Bad Gateway")
         if method.lower() != "getupdates":
             call = Call(method, params, files)
             self.calls.append(call)
@@ -252,6 +260,9 @@ class FakeBotApi:
                 await asyncio.wait_for(self._new_update.wait(), float(params.get("timeout") or 0))
             except TimeoutError:
                 return []
+        if self.down:  # the outage began during the long poll
+            self.refused_while_down += 1
+            raise ApiError(502, "Bad Gateway")
         limit = int(params.get("limit") or 100)
         return [u for u in self._updates if u["update_id"] >= offset][:limit]
 

@@ -17,7 +17,7 @@ from enum import Enum
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.keyboard import markup
 from bot.outbox.store import LEASE, Item, Outbox, new_token
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 PER_CHAT_SECONDS = 1.1  # Telegram: about one message per second to one chat (with a margin)
 PAUSE_LIMIT = 30  # longest wait after a 429 within one round (the row waits its full time)
+OUTAGE_PAUSES = (1.0, 60.0)  # Telegram unreachable or 5xx: first wait, doubling up to the last
 Renderer = Callable[[Item], Awaitable[list[Reply] | None]]
 
 
@@ -37,7 +38,7 @@ class Outcome(Enum):
     UNREACHABLE = "unreachable"
     FAILED = "failed"
     LATER = "later"
-    PAUSE = "pause"  # Telegram asked to slow down: stop this round
+    PAUSE = "pause"  # Telegram asked to slow down or is unreachable: wait
 
 
 @dataclass
@@ -71,7 +72,8 @@ class Sender:
         self._last_to: dict[int, float] = {}
         self._lock = asyncio.Lock()
         self._pace_lock = asyncio.Lock()
-        self._resume_at = 0.0  # monotonic time before which nothing is sent (after a 429)
+        self._resume_at = 0.0  # monotonic time before which nothing is sent (429, outage)
+        self._network_failures = 0  # in a row, with no message sent in between
         self._stopping = False
 
     def register(self, kind: str, renderer: Renderer) -> None:
@@ -185,12 +187,30 @@ class Sender:
             log.error("outbox row %d refused by Telegram: %s", item.id, type(exc).__name__)
             await self.outbox.finish(item, token, "failed", self._clock(), type(exc).__name__)
             return Outcome.FAILED
+        except NetworkError as exc:
+            return await self._outage(item, token, exc)
         except TelegramError as exc:
             backoff = timedelta(seconds=30 * 2**item.attempts)
             await self.outbox.later(item, token, self._clock() + backoff, type(exc).__name__)
             return Outcome.LATER
+        self._network_failures = 0
         await self.outbox.finish(item, token, "sent", self._clock())
         return Outcome.SENT
+
+    async def _outage(self, item: Item, token: str, exc: NetworkError) -> Outcome:
+        """Telegram unreachable or answering 5xx: everything waits, longer each time, and the
+        row goes back. Only the first failure after a message went out counts as an attempt,
+        so an outage of any length fails no row, while a row that fails alone still ends."""
+        first, longest = OUTAGE_PAUSES
+        counts = self._network_failures == 0
+        seconds = min(longest, first * 2**self._network_failures)
+        self._network_failures += 1
+        self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+        log.warning("outbox: Telegram unreachable (%s), waiting %.0f s", type(exc).__name__,
+                    seconds)  # fmt: skip
+        await self.outbox.later(item, token, self._clock() + timedelta(seconds=seconds),
+                                type(exc).__name__, counts=counts)  # fmt: skip
+        return Outcome.PAUSE
 
     async def _pace(self, chat_id: int) -> None:
         """Keep to the configured overall rate and to one message a second per chat (the

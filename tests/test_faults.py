@@ -1,0 +1,93 @@
+"""Faults around the bot: Telegram answering 5xx for a while, the database stopped and started.
+Each time users and the messages waiting to go out must come through once it is over, with
+nothing lost and nobody served twice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.broadcast.audience import Audience
+from bot.broadcast.store import Draft
+from bot.config import Config
+from bot.context import Services
+from bot.maintenance import seed
+from bot.outbox import sender
+from bot.rotation import plans
+from db.models import Employee, OutboxMessage, TelegramLink, User
+from tests.bot_harness import for_mode, running_bot, services
+from tests.fake_bot_api import FakeBotApi
+from tests.test_rotation_processes import _until
+
+PEOPLE = 12
+FIRST_USER = 91_000
+ASKER = 91_900
+BROADCAST = "Siaran saat gangguan"
+
+
+async def link_people(svc: Services) -> list[int]:
+    """PEOPLE employees linked to Telegram users, half of them with a rotation whose 14-day
+    reminder is due now; their user ids."""
+    await seed(svc.sessions, PEOPLE)
+    now = svc.clock()
+    async with svc.sessions() as session, session.begin():
+        people = list(await session.execute(select(Employee.id, Employee.nip)))
+        session.add_all([User(id=FIRST_USER + i, language="id") for i in range(len(people))])
+        await session.flush()
+        session.add_all([TelegramLink(user_id=FIRST_USER + i, employee_id=e)
+                         for i, (e, _) in enumerate(people)])  # fmt: skip
+        tmt = svc.planner.today(now) + timedelta(days=10)
+        rows = [{"nip": nip, "unit_code": "PROV-BKD", "position_name": "Analis",
+                 "position_type": "pelaksana", "functional_level": None, "tmt": tmt,
+                 "sk_number": "", "cohort": "Gangguan", "reason": ""}
+                for _, nip in people[: PEOPLE // 2]]  # fmt: skip
+        await plans.write_rows(session, rows, svc.planner, now)
+    return [FIRST_USER + i for i in range(len(people))]
+
+
+def received(api: FakeBotApi, marker: str) -> Counter[int]:
+    return Counter(
+        int(c.params["chat_id"]) for c in api.sent(None) if marker in c.params.get("text", "")
+    )
+
+
+@pytest.fixture
+def short_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sender's outage waits in tenths of what they are, so the test is short."""
+    monkeypatch.setattr(sender, "OUTAGE_PAUSES", (0.2, 2.0))
+
+
+async def test_telegram_answering_5xx_for_a_while_loses_and_repeats_nothing(
+    make_config: Callable[..., Config], fake_api: FakeBotApi, short_pauses: None, db_url: str
+) -> None:
+    if db_url.startswith("postgresql"):
+        pytest.skip("the sender waits the same way on both databases; SQLite shows it")
+    config = for_mode(make_config(fake_api), "polling").with_changes(sweep_seconds=1)
+    async with running_bot(config) as app:
+        svc = services(app)
+        users = await link_people(svc)
+        fake_api.down = True
+        await svc.broadcasts.create(None, Draft(BROADCAST, Audience()))
+        await fake_api.send_text(ASKER, "berapa lama masa kerja minimal untuk mutasi?")
+        # The sender keeps trying, waiting longer each time, until a row has met it twice.
+        await _until(lambda: max(fake_api.refused_chats.values(), default=0) >= 2, 60)
+        fake_api.down = False
+        await _until(lambda: len(received(fake_api, BROADCAST)) == PEOPLE, 60)
+        await _until(lambda: len(received(fake_api, "Pengingat rotasi")) == PEOPLE // 2, 60)
+        await fake_api.wait_for("sendMessage", ASKER, within=60)
+        await asyncio.sleep(2)  # time for anything sent twice to show
+        async with svc.sessions() as session:
+            rows = list(await session.execute(select(OutboxMessage.state, OutboxMessage.attempts)))
+    assert set(received(fake_api, BROADCAST)) == set(users)
+    assert set(received(fake_api, BROADCAST).values()) == {1}
+    assert set(received(fake_api, "Pengingat rotasi").values()) == {1}
+    assert {state for state, _ in rows} == {"sent"}
+    assert set(fake_api.refused_chats) <= set(users)
+    # One attempt at most is counted for the whole outage: five outages would still not fail it.
+    assert max(attempts for _, attempts in rows) <= 1
+    assert len(fake_api.sent(ASKER)) == 1
