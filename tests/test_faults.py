@@ -5,12 +5,20 @@ nothing lost and nobody served twice."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from bot.broadcast.audience import Audience
 from bot.broadcast.store import Draft
@@ -19,8 +27,9 @@ from bot.context import Services
 from bot.maintenance import seed
 from bot.outbox import sender
 from bot.rotation import plans
+from db.migrate import upgrade
 from db.models import Employee, OutboxMessage, TelegramLink, User
-from tests.bot_harness import for_mode, running_bot, services
+from tests.bot_harness import for_mode, free_port, reply_to, running_bot, services
 from tests.fake_bot_api import FakeBotApi
 from tests.test_rotation_processes import _until
 
@@ -91,3 +100,96 @@ async def test_telegram_answering_5xx_for_a_while_loses_and_repeats_nothing(
     # One attempt at most is counted for the whole outage: five outages would still not fail it.
     assert max(attempts for _, attempts in rows) <= 1
     assert len(fake_api.sent(ASKER)) == 1
+
+
+POSTGRES_BIN = Path("/usr/lib/postgresql")
+
+
+class OwnPostgres:
+    """A PostgreSQL server of the test's own (initdb in a temporary folder, a free port), so
+    it can be stopped and started without touching the machine's shared one."""
+
+    def __init__(self, folder: Path) -> None:
+        found = sorted(POSTGRES_BIN.glob("*/bin/pg_ctl"))
+        if not found or shutil.which("runuser") is None or os.geteuid() != 0:
+            pytest.skip("needs PostgreSQL's server binaries and root to run them as postgres")
+        self.bin = found[-1].parent
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *command: str) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True,
+                       capture_output=True, timeout=60)  # fmt: skip
+
+    def create(self) -> None:
+        os.chown(self.folder, pwd.getpwnam("postgres").pw_uid, -1)
+        self._run(str(self.bin / "initdb"), "-D", str(self.folder / "data"), "-A", "trust",
+                  "-U", "postgres", "--no-sync")  # fmt: skip
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-o", options,
+                  "-l", str(self.folder / "log"), "-w", "start")  # fmt: skip
+
+    def stop(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
+                  "-w", "stop")  # fmt: skip
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[OwnPostgres]:
+    # Not under pytest's temporary folder: the postgres user cannot enter root's.
+    folder = Path(tempfile.mkdtemp(prefix="asnbot-own-pg-"))
+    folder.chmod(0o755)
+    try:
+        server = OwnPostgres(folder)
+        server.create()
+        server.start()
+        yield server
+        with contextlib.suppress(subprocess.CalledProcessError):
+            server.stop()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+async def test_postgresql_stopped_and_started_the_bot_apologises_then_recovers_by_itself(
+    make_config: Callable[..., Config], fake_api: FakeBotApi, own_postgres: OwnPostgres,
+    db_url: str,
+) -> None:  # fmt: skip
+    if not db_url.startswith("sqlite"):
+        pytest.skip("runs once, on a PostgreSQL server of its own")
+    config = for_mode(make_config(fake_api), "polling").with_changes(
+        database_url=own_postgres.url, sweep_seconds=1
+    )
+    asker, question = ASKER, "berapa lama masa kerja minimal untuk mutasi?"
+    svc = Services.create(config)
+    await upgrade(svc.engine)
+    await svc.engine.dispose()
+    async with running_bot(config) as app:
+        svc = services(app)
+        users = await link_people(svc)
+        answer = await reply_to(fake_api, asker, question, within=30)
+        await _until(lambda: len(received(fake_api, "Pengingat rotasi")) == PEOPLE // 2, 60)
+
+        own_postgres.stop()
+        down = await reply_to(fake_api, asker, question, within=30)
+        with pytest.raises((DBAPIError, OSError)):  # HR cannot queue anything either
+            await svc.broadcasts.create(None, Draft(BROADCAST, Audience()))
+        await asyncio.sleep(3)  # sweeps meet the stopped database
+        own_postgres.start()
+
+        # The same bot, not restarted: the next message is answered, the sender goes on.
+        again = await reply_to(fake_api, asker, question, within=30)
+        others = [await reply_to(fake_api, asker + n, question, within=30) for n in (1, 2, 3)]
+        await svc.broadcasts.create(None, Draft(BROADCAST, Audience()))
+        await _until(lambda: len(received(fake_api, BROADCAST)) == PEOPLE, 60)
+        await asyncio.sleep(2)
+    assert "coba lagi" in down.params["text"]
+    assert "coba lagi" not in answer.params["text"]
+    assert again.params["text"] == answer.params["text"]
+    assert [o.params["text"] for o in others] == [answer.params["text"]] * 3
+    assert len(fake_api.sent(asker)) == 3  # one apology, no second one
+    assert set(received(fake_api, BROADCAST)) == set(users)
+    assert set(received(fake_api, BROADCAST).values()) == {1}
+    assert set(received(fake_api, "Pengingat rotasi").values()) == {1}
