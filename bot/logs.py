@@ -9,7 +9,7 @@ import traceback
 from datetime import UTC, datetime
 
 _NIP = re.compile(r"(?<![0-9])[0-9]{18}(?![0-9])")
-_TOKEN = re.compile(r"[0-9]{5,}:[A-Za-z0-9_-]{20,}")
+_TOKEN = re.compile(r"[0-9]{5,}(?::|%3[Aa])[A-Za-z0-9_-]{20,}")  # ":" may be URL-encoded
 # python-telegram-bot logs a whole update it cannot parse (other users' texts and names).
 _RAW_UPDATE = "Received data was"
 

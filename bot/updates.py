@@ -21,6 +21,8 @@ from aiolimiter import AsyncLimiter
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.commands import COMMANDS
+
 log = logging.getLogger(__name__)
 SEEN_UPDATES = 10_000  # ids remembered for spotting a re-delivery (minutes of traffic)
 
@@ -137,11 +139,14 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
 
 _WORD = re.compile(r"[a-z_]{1,32}")
+# Only the bot's own command names are logged: "/budi" is text the person typed.
+_COMMANDS = frozenset(name for c in COMMANDS for name in (c.name, *c.aliases))
 
 
 def update_kind(update: object) -> str:
     """What an update is, for the logs: "command:start", "button:hr", "message", "document"…
-    Only fixed vocabulary: a command or button name that is not a plain word is not repeated."""
+    Only fixed vocabulary: a command that is not the bot's, or a button name that is not a
+    plain word, is not repeated."""
     if not isinstance(update, Update):
         return "other"
     query = update.callback_query
@@ -156,7 +161,7 @@ def update_kind(update: object) -> str:
         name = (
             message.text[1:].split(maxsplit=1)[0].split("@", 1)[0] if len(message.text) > 1 else ""
         )
-        return f"{edited}command:{name}" if _WORD.fullmatch(name) else f"{edited}command"
+        return f"{edited}command:{name}" if name in _COMMANDS else f"{edited}command"
     if message.document is not None:
         return f"{edited}document"
     return f"{edited}message" if message.text else f"{edited}other_message"

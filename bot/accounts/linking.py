@@ -143,12 +143,16 @@ class LinkService:
                 .values(used_at=now, used_by=user_id)
             )  # fmt: skip
             employee = await session.scalar(select(Employee).where(Employee.nip == nip))
+            found = None if employee is None else employee.id
+            won = repo.rowcount(claimed) == 1
+            # Asked whether or not the NIP exists: a wrong code costs the same statements.
+            again = not won and await self._already_linked_with(session, user_id, found, code_hash)
             if employee is None:
                 return LinkResult.INVALID, None
-            if repo.rowcount(claimed) == 1:
+            if won:
                 await self._replace_links(session, user_id, employee.id)
                 result = LinkResult.LINKED
-            elif await self._already_linked_with(session, user_id, employee.id, code_hash):
+            elif again:
                 result = LinkResult.ALREADY_LINKED
             else:
                 return LinkResult.INVALID, None
@@ -157,16 +161,17 @@ class LinkService:
 
     @staticmethod
     async def _already_linked_with(
-        session: AsyncSession, user_id: int, employee_id: int, code_hash: str
+        session: AsyncSession, user_id: int, employee_id: int | None, code_hash: str
     ) -> bool:
-        """The same account sends the code it already used (its reply was lost)."""
+        """The same account sends the code it already used (its reply was lost). Both queries
+        run even without an employee, so an unknown NIP is not answered faster."""
         used_by = await session.scalar(
             select(LinkCode.used_by).where(LinkCode.code_hash == code_hash)
         )
         linked = await session.scalar(
             select(TelegramLink.employee_id).where(TelegramLink.user_id == user_id)
         )
-        return used_by == user_id and linked == employee_id
+        return employee_id is not None and used_by == user_id and linked == employee_id
 
     @retry_on_lock
     async def _count_failure(self, scope: str, key: str) -> bool:
