@@ -195,17 +195,17 @@ async def prepare(svc: Services, plan: Plan) -> list[Linker]:
             await session.execute(select(Employee.id, Employee.nip).order_by(Employee.id))
         )
     recipients = [e for e, _ in people[: plan.broadcast]]
-    await _link(svc, recipients, FIRST_RECIPIENT)
+    await link_users(svc, recipients, FIRST_RECIPIENT)
     made = await svc.broadcasts.create(None, Draft(BROADCAST_TEXT, Audience()))
     assert made.recipients == plan.broadcast, made
     reminded = people[plan.broadcast : plan.broadcast + plan.reminders]
-    await _link(svc, [e for e, _ in reminded], FIRST_RECIPIENT + plan.broadcast)
-    await _plan_reminders(svc, [n for _, n in reminded])
+    await link_users(svc, [e for e, _ in reminded], FIRST_RECIPIENT + plan.broadcast)
+    await plan_reminders(svc, [n for _, n in reminded])
     rest = people[plan.broadcast + plan.reminders :]
     return [await _linker(svc, FIRST_LINKER + i, nip) for i, (_, nip) in enumerate(rest)]
 
 
-async def _link(svc: Services, employees: list[int], first_user: int) -> None:
+async def link_users(svc: Services, employees: list[int], first_user: int) -> None:
     now = svc.clock()
     async with svc.sessions() as session, session.begin():
         users = range(first_user, first_user + len(employees))
@@ -216,7 +216,7 @@ async def _link(svc: Services, employees: list[int], first_user: int) -> None:
         )
 
 
-async def _plan_reminders(svc: Services, nips: list[str]) -> None:
+async def plan_reminders(svc: Services, nips: list[str]) -> None:
     """Rotations ten days ahead: their 14-day reminder fell due four days ago."""
     now = svc.clock()
     tmt = svc.planner.today(now) + timedelta(days=10)

@@ -13,22 +13,21 @@ import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from benchmarks.chaos import link_users, plan_reminders
 from bot.broadcast.audience import Audience
 from bot.broadcast.store import Draft
 from bot.config import Config
 from bot.context import Services
 from bot.maintenance import seed
 from bot.outbox import sender
-from bot.rotation import plans
 from db.migrate import upgrade
-from db.models import Employee, OutboxMessage, TelegramLink, User
+from db.models import Employee, OutboxMessage
 from tests.bot_harness import for_mode, free_port, reply_to, running_bot, services
 from tests.fake_bot_api import FakeBotApi
 from tests.test_rotation_processes import _until
@@ -43,19 +42,10 @@ async def link_people(svc: Services) -> list[int]:
     """PEOPLE employees linked to Telegram users, half of them with a rotation whose 14-day
     reminder is due now; their user ids."""
     await seed(svc.sessions, PEOPLE)
-    now = svc.clock()
-    async with svc.sessions() as session, session.begin():
+    async with svc.sessions() as session:
         people = list(await session.execute(select(Employee.id, Employee.nip)))
-        session.add_all([User(id=FIRST_USER + i, language="id") for i in range(len(people))])
-        await session.flush()
-        session.add_all([TelegramLink(user_id=FIRST_USER + i, employee_id=e)
-                         for i, (e, _) in enumerate(people)])  # fmt: skip
-        tmt = svc.planner.today(now) + timedelta(days=10)
-        rows = [{"nip": nip, "unit_code": "PROV-BKD", "position_name": "Analis",
-                 "position_type": "pelaksana", "functional_level": None, "tmt": tmt,
-                 "sk_number": "", "cohort": "Gangguan", "reason": ""}
-                for _, nip in people[: PEOPLE // 2]]  # fmt: skip
-        await plans.write_rows(session, rows, svc.planner, now)
+    await link_users(svc, [e for e, _ in people], FIRST_USER)
+    await plan_reminders(svc, [nip for _, nip in people[: PEOPLE // 2]])
     return [FIRST_USER + i for i in range(len(people))]
 
 
