@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,8 +93,10 @@ def bot_config(folder: Path, rate_limiter: bool) -> Path:
 
 async def one_run(
     api: FakeBotApi, which: str, env: dict[str, str], args: argparse.Namespace, users: range,
-    questions: list[str],
+    questions: list[str], ready: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, float | list[float]]:  # fmt: skip
+    """One process answering ``users`` × ``args.questions``; ``ready`` is awaited after the
+    users' first contact, before the measured part."""
     command = (
         [str(VENV_BIN / "asnbot"), "run"]
         if which == "bot"
@@ -108,7 +110,10 @@ async def one_run(
         await chat(api, users, ["/start"], 1)  # start-up and first contact, not measured
         await asyncio.sleep(1)
         idle = rss_mib(process.pid)
+        if ready is not None:
+            await ready()
         cpu_before = cpu_seconds(process.pid)
+        began = time.monotonic()
         latencies, seconds = await chat(api, users, questions, args.questions)
         cpu = cpu_seconds(process.pid) - cpu_before
     finally:
@@ -116,7 +121,7 @@ async def one_run(
         await asyncio.wait_for(process.wait(), 30)
     count = len(latencies)
     return {"rate": count / seconds, "latencies": latencies, "cpu_ms": cpu * 1000 / count,
-            "idle_mib": idle}  # fmt: skip
+            "idle_mib": idle, "began": began, "ended": began + seconds}  # fmt: skip
 
 
 async def throughput(args: argparse.Namespace, databases: dict[str, str]) -> list[str]:

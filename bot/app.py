@@ -71,7 +71,8 @@ def build_application(
         )
     )
     app: App = builder.build()
-    app.bot_data[SERVICES_KEY] = Services.create(config)
+    services = app.bot_data[SERVICES_KEY] = Services.create(config)
+    bot.count_into(services.sender.traffic)
     handlers.register_all(app, config, flows)
     return app
 

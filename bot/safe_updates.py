@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.logs import guard_library_loggers
+from bot.outbox.traffic import Traffic
 
 log = logging.getLogger(__name__)
 guard_library_loggers()
@@ -26,6 +27,18 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 class SafeBot(ExtBot[Any]):
+    _traffic: Traffic | None = None
+
+    def count_into(self, traffic: Traffic) -> None:
+        """Note every message to a chat in ``traffic``: the outbox sender leaves room for the
+        replies to people."""
+        self._traffic = traffic
+
+    async def _do_post(self, endpoint: str, data: Any, **kwargs: Any) -> Any:
+        if self._traffic is not None and "chat_id" in data:
+            self._traffic.note()
+        return await super()._do_post(endpoint, data, **kwargs)
+
     async def get_updates(
         self,
         offset: int | None = None,

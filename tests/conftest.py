@@ -15,7 +15,10 @@ from bot.context import Services
 from db.migrate import upgrade
 from tests.fake_bot_api import FakeBotApi
 
-POSTGRES_URL = os.environ.get("ASNBOT_TEST_POSTGRES_URL", "")
+_URL = os.environ.get("ASNBOT_TEST_POSTGRES_URL", "")
+# Each pytest-xdist worker empties and fills its own database: asnbot_test_gw0, _gw1, …
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+POSTGRES_URL = f"{_URL}_{_WORKER}" if _URL and _WORKER else _URL
 ADMIN_ID = 4242
 
 
@@ -25,9 +28,18 @@ def _backends() -> list[Any]:
 
 
 async def _reset_postgres(url: str) -> None:
-    """Empty the test database: drop and recreate the public schema."""
+    """Empty the test database (made when missing): drop and recreate the public schema."""
     plain = url.replace("postgresql+asyncpg://", "postgresql://")
-    connection = await asyncpg.connect(plain)
+    try:
+        connection = await asyncpg.connect(plain)
+    except asyncpg.InvalidCatalogNameError:
+        server, name = plain.rsplit("/", 1)
+        admin = await asyncpg.connect(f"{server}/postgres")
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        connection = await asyncpg.connect(plain)
     try:
         await connection.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
     finally:

@@ -204,6 +204,7 @@ async def test_no_command_or_button_shows_or_changes_another_governments_data(
         assert leaked == [], (actor, leaked[:3])
     refusals = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused")]
     assert any("/peran" in m for m in refusals)
+    assert not any(m.startswith("refused /rotasi:") for m in refusals)  # own moves: no refusal
     assert any("rotx button" in m for m in refusals)
     assert any("hr button" in m for m in refusals)
 

@@ -230,6 +230,9 @@ async def test_hr_announces_in_telegram_and_watches_it_arrive_and_be_read(
         number = int(got_data(got).split(":")[1])
         detail = await press(fake_api, ADMIN_ID, listing, f"bcd:{number}")
         edits = [c for c in fake_api.calls if c.method == "editMessageText"]
+        to_chats = sum(1 for c in fake_api.calls if "chat_id" in c.params)
+    # Replies and the broadcast share one meter: the sender leaves room for replies.
+    assert svc.sender.traffic.total == to_chats
     assert "terkirim ke 39 dari 40" in final.params["text"]
     assert "tidak terjangkau 1" in final.params["text"]
     assert "sudah membaca 3%" in listing.params["text"]  # 1 of 39

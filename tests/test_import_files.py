@@ -102,6 +102,33 @@ def test_an_unreadable_file_gets_one_reason(content: bytes, name: str, key: str)
     assert parsed.rows == []
 
 
+def _workbook(rows: list[list[str]], merge: str | None = None) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [HEADER, *rows]:
+        sheet.append(row)
+    if merge:
+        sheet.merge_cells(merge)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_merged_cells_and_truncated_workbooks_are_refused_whole() -> None:
+    rows = [ROW, *([f"19880514201203100{n}", "Nama", *ROW[2:]] for n in (3, 4))]
+    assert _parse(_workbook(rows), "p.xlsx").errors == []  # the same rows, unmerged, import
+    # HR typed the unit once over three people: read row by row, two would have no unit.
+    merged = _parse(_workbook(rows, "D2:D4"), "p.xlsx")
+    assert merged.problem == ("import.file.merged_cells", {"cells": "D2:D4"})
+    assert merged.rows == []
+    whole = _workbook(rows)
+    cut = _parse(whole[: len(whole) // 2], "p.xlsx")
+    assert cut.problem is not None
+    assert cut.problem[0] == "import.file.not_xlsx"
+    assert cut.rows == []
+
+
 def test_a_zip_bomb_named_xlsx_is_refused_before_unpacking() -> None:
     bomb = _zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"0" * 5_000_000})
     assert len(bomb) < 50_000

@@ -21,6 +21,7 @@ from bot.config import Config
 from bot.context import Services
 from bot.maintenance import seed
 from bot.outbox import store
+from bot.outbox.traffic import Traffic
 from bot.replies import Reply
 from bot.rotation import plans
 from bot.rotation.schedule import Moment, Planner
@@ -233,8 +234,49 @@ async def _one_line(item: store.Item) -> list[Reply]:
 
 
 class TimedBot:
-    def __init__(self) -> None:
+    """Records each message's moment; notes it in ``traffic`` as the bot's SafeBot does."""
+
+    def __init__(self, traffic: Traffic | None = None) -> None:
         self.at: list[tuple[int, float]] = []
+        self.traffic = traffic
 
     async def send_message(self, chat_id: int, text: str, **_: Any) -> None:
         self.at.append((chat_id, monotonic()))
+        if self.traffic is not None:
+            self.traffic.note()
+
+
+async def test_the_sender_leaves_room_for_replies_to_people(services: Services) -> None:
+    """While the bot answers 20 people a second, the outbox takes only the rest of the rate
+    (and never stops); once the replies end it is back to its full rate."""
+    start = datetime(2027, 1, 4, 2, tzinfo=UTC)
+    async with services.sessions() as session, session.begin():
+        for ref in range(200):
+            await store.enqueue(session, 800_000 + ref, "readiness_alert", ref, start)
+    services.clock.set(start)
+    sender = services.sender
+    sender.register("readiness_alert", _one_line)
+    bot = TimedBot(sender.traffic)
+    began = monotonic()
+    replies_end = began + 2.0
+    replied: list[float] = []
+
+    async def replies() -> None:
+        while monotonic() < replies_end:
+            sender.traffic.note()
+            replied.append(monotonic())
+            await asyncio.sleep(1 / 20)
+
+    replying = asyncio.create_task(replies())
+    await sender.send_due(cast(Bot, bot), 4.0)
+    await replying
+
+    def sent(since: float, until: float) -> int:
+        return sum(1 for _, t in bot.at if since <= t < until)
+
+    # In the second second of the replies (the first filled the window): what they left.
+    answers = sum(1 for t in replied if began + 1 <= t < replies_end)
+    during = sent(began + 1, replies_end)
+    room = services.config.messages_per_second + 1 - answers
+    assert 0 < during <= room + 2  # the floor: no message waits more than a second
+    assert sent(replies_end + 1, replies_end + 2) >= 2 * during

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 MAX_UNPACK_RATIO = 20
 _UNICODE = ("utf_8", "utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
 class FileProblem(Exception):
@@ -130,9 +132,21 @@ def _xlsx(content: bytes, max_bytes: int, max_rows: int) -> Table:
         raise FileProblem("import.file.broken_xlsx") from exc
     if isinstance(declared, int) and declared > max_rows + 1:
         raise FileProblem("import.file.too_many_rows", limit=max_rows)
+    if merged := _merged_cells(archive, getattr(sheet, "_worksheet_path", "")):
+        raise FileProblem("import.file.merged_cells", cells=", ".join(merged[:5]))
     rows = _xlsx_rows(sheet)
     headers = [str(h or "") for h in next(rows, [])]
     return Table(headers, _limited(rows, max_rows), "XLSX")
+
+
+def _merged_cells(archive: zipfile.ZipFile, path: str) -> list[str]:
+    """The merged ranges of the sheet: read row by row, a merge leaves every row but its first
+    empty (a unit typed once over ten people), so such a file is refused, not half-read."""
+    try:
+        xml = archive.read(path.lstrip("/"))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    return [m.decode() for m in _MERGE_CELL.findall(xml)]
 
 
 def _xlsx_rows(sheet: Any) -> Iterator[list[Any]]:

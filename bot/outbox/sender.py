@@ -21,6 +21,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.keyboard import markup
 from bot.outbox.store import LEASE, Item, Outbox, new_token
+from bot.outbox.traffic import Traffic
 from bot.replies import CAPTION_LIMIT, Reply, split_reply, visible_length
 from db.base import utcnow
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 PER_CHAT_SECONDS = 1.1  # Telegram: about one message per second to one chat (with a margin)
 PAUSE_LIMIT = 30  # longest wait after a 429 within one round (the row waits its full time)
 OUTAGE_PAUSES = (1.0, 60.0)  # Telegram unreachable or 5xx: first wait, doubling up to the last
+YIELD_LIMIT = 1.0  # the longest a message waits for replies to people: a broadcast never stops
 Renderer = Callable[[Item], Awaitable[list[Reply] | None]]
 
 
@@ -64,6 +66,10 @@ class Sender:
         self._lease = max(5.0, outbox.claim_seconds * 4 / 9)  # 20 s for the default 45
         self.renderers: dict[str, Renderer] = {}
         self._interval = 1.0 / per_second
+        # Everything the bot sends, when the bot notes it (SafeBot does): own messages and
+        # replies together stay under the rate plus one, so the sender alone is never slowed.
+        self.traffic = Traffic()
+        self._cap = int(per_second) + 1
         self._batch = max(1, int(per_second))
         self._clock = clock
         self.holder = holder or new_token()
@@ -226,11 +232,25 @@ class Sender:
             )
             if start > now:
                 await asyncio.sleep(start - now)
+            if await self._made_room():
+                start = time.monotonic()
             self._next_slot = start + self._interval
             self._last_send = self._last_to[chat_id] = max(start, time.monotonic())
         if len(self._last_to) > 10_000:
             horizon = self._last_send - PER_CHAT_SECONDS
             self._last_to = {c: t for c, t in self._last_to.items() if t > horizon}
+
+    async def _made_room(self) -> bool:
+        """Replies to people go first: wait, at most ``YIELD_LIMIT``, while the bot's messages
+        of the last second fill the rate. True when it waited."""
+        deadline = time.monotonic() + YIELD_LIMIT
+        waited = False
+        while (wait := self.traffic.wait_for_room(self._cap)) > 0:
+            if (left := deadline - time.monotonic()) <= 0:
+                break
+            await asyncio.sleep(min(wait, left))
+            waited = True
+        return waited
 
 
 def _tally(report: Report, outcome: Outcome) -> None:

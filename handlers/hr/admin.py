@@ -55,7 +55,8 @@ def for_level(
     async def run(update: Update, context: BotContext) -> None:
         access = context.access
         if access is None or not access.allows(level):
-            log.warning("refused %s: the sender's role does not reach %s", action, level)
+            if otherwise is _unknown:  # a fallback that serves the person is no refusal
+                log.warning("refused %s: the sender's role does not reach %s", action, level)
             await otherwise(update, context)
             return
         assert update.effective_user is not None
