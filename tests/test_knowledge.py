@@ -260,6 +260,19 @@ def test_a_version_is_built_once_per_content_and_read_back_from_the_cache(
     assert changed.base.get("dua") is not None
 
 
+def test_the_cached_index_is_the_built_one_with_one_object_per_weight() -> None:
+    import pickle
+
+    built = KNOWLEDGE._version.index
+    cached = pickle.loads(pickle.dumps(built))
+    assert cached.grams == built.grams
+    assert cached._by_initial == built._by_initial  # the same typo fix in every process
+    assert all(words == sorted(words) for words in built._by_initial.values())
+    for index in (built, cached):
+        weights = [w for doc_grams in index.grams for w in doc_grams.values()]
+        assert len({id(w) for w in weights}) == len(set(weights)) < len(weights) // 20
+
+
 def test_every_rendered_answer_fits_one_telegram_message() -> None:
     from zoneinfo import ZoneInfo
 

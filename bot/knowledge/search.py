@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import math
 import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import mul
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -27,6 +29,7 @@ from bot.knowledge.query import Query
 WEIGHTS = {"coverage": 0.2, "answer": 0.05, "fuzzy": 0.3, "keyword": 0.05, "ngram": 0.4}
 CANDIDATES = 15
 TYPO_CUTOFF = 82
+GRAM_DECIMALS = 4  # n-gram weights are rounded to this many decimals
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,10 @@ class SearchIndex:
             t: math.log(1 + total / len(self.postings.get(t, ()) or self.answer_postings[t]))
             for t in every
         }
+        # Sorted: a typo equally close to two words gets the same one in every process (a
+        # set's order changes with each process's string hashes, and with the cached index).
         self._by_initial: dict[str, list[str]] = defaultdict(list)
-        for token in every:
+        for token in sorted(every):
             self._by_initial[token[0]].append(token)
 
     def _doc(self, entry: Entry) -> tuple[_Doc, dict[str, float], set[str], set[str]]:
@@ -102,14 +107,32 @@ class SearchIndex:
                 seen[gram] += 1
         total = max(len(self.docs), 1)
         self.gram_idf = {g: math.log(1 + total / n) for g, n in seen.items()}
-        shared: dict[float, float] = {}
         for doc_grams in grams:
             _normalise(doc_grams, self.gram_idf)
-            for gram, weight in doc_grams.items():  # equal weights: one float object, not many
-                doc_grams[gram] = shared.setdefault(weight, weight)
         # Looked up per candidate: 25 entries x ~50 grams of a question are cheap dict reads,
         # where walking postings of common grams would touch thousands of numbers.
-        self.grams = grams
+        self.grams = _shared_weights(grams)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For the cache: each n-gram weight as a number into one table of the distinct
+        weights, as pickle would read every float back as an object of its own."""
+        state = self.__dict__.copy()
+        values = sorted({w for doc_grams in self.grams for w in doc_grams.values()})
+        number = {w: i for i, w in enumerate(values)}
+        state["grams"] = (values, [
+            (tuple(doc_grams), array("I", map(number.__getitem__, doc_grams.values())).tobytes())
+            for doc_grams in self.grams
+        ])  # fmt: skip
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        values, docs = state.pop("grams")
+        self.__dict__.update(state)
+        self.grams = []
+        for keys, raw in docs:
+            numbers = array("I")
+            numbers.frombytes(raw)
+            self.grams.append(dict(zip(keys, map(values.__getitem__, numbers), strict=True)))
 
     def _gram_similarity(self, number: int, query: dict[str, float]) -> float:
         """The cosine of the query's n-grams with the entry's (summed in C by map)."""
@@ -214,6 +237,17 @@ def _gram_counts(
                 # the pickled cache) instead of ~90,000 copies.
                 counts[sys.intern(padded[start : start + size])] += 1
     return dict(counts)
+
+
+def _shared_weights(grams: list[dict[str, float]]) -> list[dict[str, float]]:
+    """The weights rounded to ``GRAM_DECIMALS``, which changes no ranking, so that most are
+    equal: one float object per value instead of one per entry and n-gram (2.5 MiB)."""
+    shared: dict[float, float] = {}
+    for doc_grams in grams:
+        for gram, weight in doc_grams.items():
+            rounded = round(weight, GRAM_DECIMALS)
+            doc_grams[gram] = shared.setdefault(rounded, rounded)
+    return grams
 
 
 def _normalise(grams: dict[str, float], idf: dict[str, float]) -> None:
