@@ -9,21 +9,27 @@ the offset moves past it. A batch that parses costs nothing extra.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import ExtBot
 
 from bot.logs import guard_library_loggers
-from bot.outbox.traffic import Traffic
+from bot.outbox.traffic import OUTBOX_SENDING, Traffic
 
 log = logging.getLogger(__name__)
 guard_library_loggers()
 
 # The update types the handlers serve; Telegram sends no others.
 ALLOWED_UPDATES = ["message", "callback_query"]
+# A reply that met a Telegram 5xx or a refused connection is sent again after these pauses: the
+# update it answers is already read, so a lost reply would be lost for good. Not on a timeout
+# (Telegram may have sent it), and not for the outbox, whose rows wait and go back.
+REPLY_RETRY_PAUSES = (1.0, 3.0)
+_REPLIES = ("send", "edit", "copyMessage", "forwardMessage")
 
 
 class SafeBot(ExtBot[Any]):
@@ -37,7 +43,19 @@ class SafeBot(ExtBot[Any]):
     async def _do_post(self, endpoint: str, data: Any, **kwargs: Any) -> Any:
         if self._traffic is not None and "chat_id" in data:
             self._traffic.note()
-        return await super()._do_post(endpoint, data, **kwargs)
+        if not endpoint.startswith(_REPLIES) or OUTBOX_SENDING.get():
+            return await super()._do_post(endpoint, data, **kwargs)
+        for pause in (*REPLY_RETRY_PAUSES, None):
+            try:
+                return await super()._do_post(endpoint, data, **kwargs)
+            except TimedOut:
+                raise
+            except NetworkError as exc:
+                if pause is None:
+                    raise
+                log.warning("%s met %s; again in %.0f s", endpoint, type(exc).__name__, pause)
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable")  # the last try returns or raises
 
     async def get_updates(
         self,

@@ -61,6 +61,7 @@ class FakeBotApi:
         self.blocked: set[int] = set()
         self.unreachable: set[int] = set()  # chats whose messages meet a 502 (a passing outage)
         self.down = False  # every method answers 502, as Telegram in an outage
+        self.failing_sends = 0  # so many next sendMessage calls answer 502
         self.refused_while_down = 0
         self.refused_chats: collections.Counter[int] = collections.Counter()  # while down
         self._limits: tuple[int, float] | None = None  # see enforce_limits
@@ -220,7 +221,9 @@ class FakeBotApi:
 
     # -- the API ----------------------------------------------------------------------------
     async def handle(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
-        if self.down:
+        failing = self.failing_sends > 0 and method.lower() == "sendmessage"
+        if self.down or failing:
+            self.failing_sends -= int(failing)
             self.refused_while_down += 1
             if str(params.get("chat_id", "")).lstrip("-").isdigit():
                 self.refused_chats[int(params["chat_id"])] += 1

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from benchmarks.chaos import link_users, plan_reminders
+from bot import safe_updates
 from bot.broadcast.audience import Audience
 from bot.broadcast.store import Draft
 from bot.config import Config
@@ -59,6 +60,28 @@ def received(api: FakeBotApi, marker: str) -> Counter[int]:
 def short_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
     """The sender's outage waits in tenths of what they are, so the test is short."""
     monkeypatch.setattr(sender, "OUTAGE_PAUSES", (0.2, 2.0))
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_reply_that_meets_a_5xx_is_sent_again_once(
+    make_config: Callable[..., Config], fake_api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(safe_updates, "REPLY_RETRY_PAUSES", (0.1, 0.3))
+    config = for_mode(make_config(fake_api), "polling")
+    async with running_bot(config):
+        await reply_to(fake_api, ASKER, "/start")
+        before = len(fake_api.sent(ASKER))
+        fake_api.failing_sends = 2  # Telegram's gateway fails twice, then answers
+        await fake_api.send_text(ASKER, "berapa lama masa kerja minimal untuk mutasi?")
+        await fake_api.wait_for("sendMessage", ASKER, before + 1)
+        await asyncio.sleep(0.5)  # anything more would come by now
+        fake_api.failing_sends = 3  # three times: the bot gives up, and says nothing twice
+        await fake_api.send_text(ASKER, "kapan kenaikan pangkat reguler?")
+        await asyncio.sleep(1.0)
+    assert fake_api.refused_chats[ASKER] == 5
+    answers = fake_api.texts(ASKER)[before:]
+    assert len(answers) == 1  # the first question's reply, once
+    assert "kesalahan" not in answers[0]
 
 
 async def test_telegram_answering_5xx_for_a_while_loses_and_repeats_nothing(

@@ -280,3 +280,18 @@ async def test_the_sender_leaves_room_for_replies_to_people(services: Services) 
     room = services.config.messages_per_second + 1 - answers
     assert 0 < during <= room + 2  # the floor: no message waits more than a second
     assert sent(replies_end + 1, replies_end + 2) >= 2 * during
+
+
+def test_the_traffic_meter_holds_one_second_only() -> None:
+    now = [100.0]
+    traffic = Traffic(lambda: now[0])
+    for _ in range(30):
+        traffic.note()
+    assert traffic.wait_for_room(31) == 0.0
+    assert traffic.wait_for_room(30) == 1.0
+    now[0] += 0.5
+    assert traffic.wait_for_room(30) == 0.5
+    now[0] += 5.0
+    traffic.note()  # a bot nobody reads the meter of does not keep every moment
+    assert len(traffic) == 1
+    assert traffic.total == 31

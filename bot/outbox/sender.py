@@ -21,7 +21,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.keyboard import markup
 from bot.outbox.store import LEASE, Item, Outbox, new_token
-from bot.outbox.traffic import Traffic
+from bot.outbox.traffic import OUTBOX_SENDING, Traffic
 from bot.replies import CAPTION_LIMIT, Reply, split_reply, visible_length
 from db.base import utcnow
 
@@ -166,6 +166,7 @@ class Sender:
     async def _count(
         self, bot: Bot, item: Item, token: str, replies: list[Reply], report: Report
     ) -> None:
+        OUTBOX_SENDING.set(True)  # this task's own context
         try:
             outcome = await self._one(bot, item, token, replies)
         except Exception as exc:  # a database hiccup: the claim expires and the row is retried
