@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import ExtBot
 
 from bot.logs import guard_library_loggers
@@ -27,7 +27,8 @@ guard_library_loggers()
 ALLOWED_UPDATES = ["message", "callback_query"]
 # A reply that met a Telegram 5xx or a refused connection is sent again after these pauses: the
 # update it answers is already read, so a lost reply would be lost for good. Not on a timeout
-# (Telegram may have sent it), and not for the outbox, whose rows wait and go back.
+# (Telegram may have sent it), not on a 400 (python-telegram-bot's BadRequest is a NetworkError
+# too), and not for the outbox, whose rows wait and go back.
 REPLY_RETRY_PAUSES = (1.0, 3.0)
 _REPLIES = ("send", "edit", "copyMessage", "forwardMessage")
 
@@ -48,7 +49,7 @@ class SafeBot(ExtBot[Any]):
         for pause in (*REPLY_RETRY_PAUSES, None):
             try:
                 return await super()._do_post(endpoint, data, **kwargs)
-            except TimedOut:
+            except (TimedOut, BadRequest):  # may have arrived; refused for good (400)
                 raise
             except NetworkError as exc:
                 if pause is None:
