@@ -40,7 +40,6 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +51,12 @@ from bot.config import DEFAULT_CONFIG, Config, load_config
 from bot.context import Services
 from bot.maintenance import seed
 from bot.outbox.store import FINAL
-from bot.rotation import plans
 from db.migrate import upgrade
-from db.models import Employee, OutboxMessage, TelegramLink, User
+from db.models import Employee, OutboxMessage
+from tests.bot_processes import SECRET_KEY, config_file, start, stop, until
 from tests.fake_bot_api import Call, FakeBotApi
-from tests.test_rotation_processes import _config_file, _start, _stop, _until
+from tests.seeding import link_users, plan_reminders
 
-KEY = "k" * 40  # ASNBOT_SECRET_KEY: the bot and this process hash linking codes alike
 BROADCAST_TEXT = "Siaran uji chaos"
 REMINDER_TEXT = "Pengingat rotasi"
 FIRST_RECIPIENT = 300_000
@@ -169,7 +167,7 @@ class Run:
     async def spawn(self) -> None:
         self.timeline.spawned.append(time.monotonic())
         self.timeline.killed.append(None)
-        self.process = await _start(self.api, self.url, self.config_file)
+        self.process = await start(self.api, self.url, self.config_file)
         self.resume.set()  # a /daftar held at the kill sends its next step now
         self.resume = asyncio.Event()
 
@@ -182,7 +180,9 @@ class Run:
 
 # -- the database before the first start ----------------------------------------------------------
 def bench_config(url: str) -> Config:
-    return load_config(DEFAULT_CONFIG, {"ASNBOT_DATABASE_URL": url, "ASNBOT_SECRET_KEY": KEY})
+    return load_config(
+        DEFAULT_CONFIG, {"ASNBOT_DATABASE_URL": url, "ASNBOT_SECRET_KEY": SECRET_KEY}
+    )
 
 
 async def prepare(svc: Services, plan: Plan) -> list[Linker]:
@@ -200,31 +200,9 @@ async def prepare(svc: Services, plan: Plan) -> list[Linker]:
     assert made.recipients == plan.broadcast, made
     reminded = people[plan.broadcast : plan.broadcast + plan.reminders]
     await link_users(svc, [e for e, _ in reminded], FIRST_RECIPIENT + plan.broadcast)
-    await plan_reminders(svc, [n for _, n in reminded])
+    await plan_reminders(svc, [n for _, n in reminded], "Chaos")
     rest = people[plan.broadcast + plan.reminders :]
     return [await _linker(svc, FIRST_LINKER + i, nip) for i, (_, nip) in enumerate(rest)]
-
-
-async def link_users(svc: Services, employees: list[int], first_user: int) -> None:
-    now = svc.clock()
-    async with svc.sessions() as session, session.begin():
-        users = range(first_user, first_user + len(employees))
-        session.add_all([User(id=u, language="id", last_seen_at=now) for u in users])
-        await session.flush()
-        session.add_all(
-            [TelegramLink(user_id=u, employee_id=e) for u, e in zip(users, employees, strict=True)]
-        )
-
-
-async def plan_reminders(svc: Services, nips: list[str]) -> None:
-    """Rotations ten days ahead: their 14-day reminder fell due four days ago."""
-    now = svc.clock()
-    tmt = svc.planner.today(now) + timedelta(days=10)
-    rows = [{"nip": nip, "unit_code": "PROV-BKD", "position_name": "Analis",
-             "position_type": "pelaksana", "functional_level": None, "tmt": tmt,
-             "sk_number": "", "cohort": "Chaos", "reason": ""} for nip in nips]  # fmt: skip
-    async with svc.sessions() as session, session.begin():
-        await plans.write_rows(session, rows, svc.planner, now)
 
 
 async def _linker(svc: Services, user: int, nip: str) -> Linker:
@@ -323,7 +301,7 @@ async def first_reply(run: Run) -> None:
     """Wait for this process's first message to a user who wrote (the probe asks at start)."""
     started = run.timeline.spawned[-1]
     probe = asyncio.create_task(ask(run, PROBE, "Berapa batas usia pensiun PNS?"))
-    await _until(lambda: any(c.at >= started for c in _replies(run.api)), 120)
+    await until(lambda: any(c.at >= started for c in _replies(run.api)), 120)
     await probe
 
 
@@ -351,7 +329,7 @@ async def kill_moment(run: Run, during_sending: bool) -> None:
     started, rng = run.timeline.spawned[-1], run.rng
     if during_sending:
         try:
-            await _until(lambda: any(c.at >= started for c in _outbox_sends(run.api)), 15)
+            await until(lambda: any(c.at >= started for c in _outbox_sends(run.api)), 15)
             await asyncio.sleep(rng.uniform(0.0, 1.5))
             return
         except TimeoutError:
@@ -370,13 +348,13 @@ async def finish(run: Run, svc: Services, tasks: list[asyncio.Task[Any]]) -> Non
     await asyncio.gather(*tasks)
     everyone = run.plan.broadcast + run.plan.reminders
     try:
-        await _until(lambda: len(delivered(run.api)) == everyone, 300)
+        await until(lambda: len(delivered(run.api)) == everyone, 300)
         await _drained(svc, 60)
     except TimeoutError:
         print("not everything was delivered within the wait", file=sys.stderr)
     await asyncio.sleep(2)  # anything sent twice late shows up
     assert run.process is not None
-    await _stop(run.process)
+    await stop(run.process)
 
 
 async def _drained(svc: Services, within: float) -> None:
@@ -545,7 +523,7 @@ async def chaos(url: str, plan: Plan, folder: Path) -> Figures:
     svc = Services.create(config)
     api = RecordingApi()
     await api.start()
-    run = Run(api, url, _config_file(folder), plan, random.Random(plan.seed))
+    run = Run(api, url, config_file(folder), plan, random.Random(plan.seed))
     tasks: list[asyncio.Task[Any]] = []
     try:
         linkers = await prepare(svc, plan)

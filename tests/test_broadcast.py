@@ -27,12 +27,12 @@ from db.models import (
     OutboxMessage,
     ReadinessAnswer,
     Rotation,
-    TelegramLink,
     User,
 )
 from tests.bot_harness import press, reply_to, running_bot, services
 from tests.conftest import ADMIN_ID
 from tests.fake_bot_api import FakeBotApi
+from tests.seeding import link_users
 from tests.test_cli import run
 from tests.test_rotation_schedule import StubBot
 
@@ -43,15 +43,10 @@ FIRST_USER = 50_000
 async def _link_all(svc: Services, blocked: int = 0) -> dict[str, int]:
     """Every employee linked to a Telegram account (the first ``blocked`` of them blocked the
     bot); NIP -> Telegram user id."""
-    async with svc.sessions() as session, session.begin():
+    async with svc.sessions() as session:
         rows = list(await session.execute(select(Employee.id, Employee.nip).order_by(Employee.id)))
-        users = {nip: FIRST_USER + i for i, (_, nip) in enumerate(rows)}
-        session.add_all([User(id=users[nip], language="id", is_blocked=i < blocked)
-                         for i, (_, nip) in enumerate(rows)])  # fmt: skip
-        await session.flush()
-        session.add_all([TelegramLink(user_id=users[nip], employee_id=employee_id)
-                         for employee_id, nip in rows])  # fmt: skip
-    return users
+    users = await link_users(svc, [employee for employee, _ in rows], FIRST_USER, blocked)
+    return {nip: user for (_, nip), user in zip(rows, users, strict=True)}
 
 
 def _in(prefix: str) -> list[demo.DemoEmployee]:

@@ -19,8 +19,8 @@ from bot.context import Services
 from bot.maintenance import seed
 from db.migrate import upgrade
 from db.models import Employee, TelegramLink, User
+from tests.bot_processes import config_file, start, stop, until
 from tests.fake_bot_api import FakeBotApi
-from tests.test_rotation_processes import _config_file, _start, _stop, _until
 
 PEOPLE = 150
 FIRST_USER = 80_000
@@ -56,14 +56,14 @@ def _received(api: FakeBotApi) -> Counter[int]:
 async def test_two_processes_send_each_recipient_the_broadcast_once(
     queued: str, fake_api: FakeBotApi, tmp_path: Path
 ) -> None:
-    config = _config_file(tmp_path)
-    first, second = [await _start(fake_api, queued, config) for _ in range(2)]
+    config = config_file(tmp_path)
+    first, second = [await start(fake_api, queued, config) for _ in range(2)]
     try:
-        await _until(lambda: len(_received(fake_api)) == PEOPLE, 120)
+        await until(lambda: len(_received(fake_api)) == PEOPLE, 120)
         await asyncio.sleep(4)  # both keep sweeping every second
     finally:
-        await _stop(first)
-        await _stop(second)
+        await stop(first)
+        await stop(second)
     counts = _received(fake_api)
     assert sorted(counts) == [FIRST_USER + i for i in range(PEOPLE)]
     assert set(counts.values()) == {1}
@@ -72,21 +72,21 @@ async def test_two_processes_send_each_recipient_the_broadcast_once(
 async def test_a_broadcast_killed_mid_way_goes_on_after_a_restart(
     queued: str, fake_api: FakeBotApi, tmp_path: Path
 ) -> None:
-    config = _config_file(tmp_path)
-    first = await _start(fake_api, queued, config)
+    config = config_file(tmp_path)
+    first = await start(fake_api, queued, config)
     try:
-        await _until(lambda: sum(_received(fake_api).values()) >= 30, 90)
+        await until(lambda: sum(_received(fake_api).values()) >= 30, 90)
     finally:
         first.kill()  # SIGKILL mid-way: its claimed rows stay claimed until their claim ends
         await first.wait()
     before = sum(_received(fake_api).values())
     assert before < PEOPLE, "the kill came too late to show anything"
-    second = await _start(fake_api, queued, config)
+    second = await start(fake_api, queued, config)
     try:
-        await _until(lambda: len(_received(fake_api)) == PEOPLE, 180)
+        await until(lambda: len(_received(fake_api)) == PEOPLE, 180)
         await asyncio.sleep(3)
     finally:
-        await _stop(second)
+        await stop(second)
     counts = _received(fake_api)
     assert sorted(counts) == [FIRST_USER + i for i in range(PEOPLE)]  # nobody skipped
     # Twice at most for the messages in flight at the kill: a few, at 25 a second.

@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from benchmarks.chaos import link_users, plan_reminders
 from bot import safe_updates
 from bot.broadcast.audience import Audience
 from bot.broadcast.store import Draft
@@ -30,8 +29,9 @@ from bot.outbox import sender
 from db.migrate import upgrade
 from db.models import Employee, OutboxMessage
 from tests.bot_harness import for_mode, free_port, reply_to, running_bot, services
+from tests.bot_processes import until
 from tests.fake_bot_api import FakeBotApi
-from tests.test_rotation_processes import _until
+from tests.seeding import link_users, plan_reminders
 
 PEOPLE = 12
 FIRST_USER = 91_000
@@ -97,10 +97,10 @@ async def test_telegram_answering_5xx_for_a_while_loses_and_repeats_nothing(
         await svc.broadcasts.create(None, Draft(BROADCAST, Audience()))
         await fake_api.send_text(ASKER, "berapa lama masa kerja minimal untuk mutasi?")
         # The sender keeps trying, waiting longer each time, until a row has met it twice.
-        await _until(lambda: max(fake_api.refused_chats.values(), default=0) >= 2, 60)
+        await until(lambda: max(fake_api.refused_chats.values(), default=0) >= 2, 60)
         fake_api.down = False
-        await _until(lambda: len(received(fake_api, BROADCAST)) == PEOPLE, 60)
-        await _until(lambda: len(received(fake_api, "Pengingat rotasi")) == PEOPLE // 2, 60)
+        await until(lambda: len(received(fake_api, BROADCAST)) == PEOPLE, 60)
+        await until(lambda: len(received(fake_api, "Pengingat rotasi")) == PEOPLE // 2, 60)
         await fake_api.wait_for("sendMessage", ASKER, within=60)
         await asyncio.sleep(2)  # time for anything sent twice to show
         async with svc.sessions() as session:
@@ -183,7 +183,7 @@ async def test_postgresql_stopped_and_started_the_bot_apologises_then_recovers_b
         svc = services(app)
         users = await link_people(svc)
         answer = await reply_to(fake_api, asker, question, within=30)
-        await _until(lambda: len(received(fake_api, "Pengingat rotasi")) == PEOPLE // 2, 60)
+        await until(lambda: len(received(fake_api, "Pengingat rotasi")) == PEOPLE // 2, 60)
 
         own_postgres.stop()
         down = await reply_to(fake_api, asker, question, within=30)
@@ -196,7 +196,7 @@ async def test_postgresql_stopped_and_started_the_bot_apologises_then_recovers_b
         again = await reply_to(fake_api, asker, question, within=30)
         others = [await reply_to(fake_api, asker + n, question, within=30) for n in (1, 2, 3)]
         await svc.broadcasts.create(None, Draft(BROADCAST, Audience()))
-        await _until(lambda: len(received(fake_api, BROADCAST)) == PEOPLE, 60)
+        await until(lambda: len(received(fake_api, BROADCAST)) == PEOPLE, 60)
         await asyncio.sleep(2)
     assert "coba lagi" in down.params["text"]
     assert "coba lagi" not in answer.params["text"]
