@@ -260,6 +260,29 @@ def test_a_version_is_built_once_per_content_and_read_back_from_the_cache(
     assert changed.base.get("dua") is not None
 
 
+@pytest.mark.parametrize(
+    ("scores", "status"),
+    [
+        ((50.0, 36.0, 35.0), ANSWERED),  # below the confident score, but far ahead: answered
+        ((50.0, 38.0, 30.0), AMBIGUOUS),  # ahead by less than the lead: a menu
+        ((40.0, 20.0, 10.0), NO_MATCH),  # far ahead but weak: a person is offered
+    ],
+)
+def test_an_entry_far_ahead_is_answered_without_a_menu(
+    scores: tuple[float, float, float], status: str
+) -> None:
+    from bot.knowledge.search import Match
+
+    ids = [e.id for e in KNOWLEDGE.base.entries[:3]]
+    matches = tuple(Match(i, score) for i, score in zip(ids, scores, strict=True))
+    query = KNOWLEDGE.understand("kenaikan pangkat pns")
+    result = KNOWLEDGE._decide(query, "id", matches)
+    assert result.status == status
+    if status == ANSWERED:
+        assert result.entry is not None
+        assert result.entry.id == ids[0]
+
+
 def test_the_cached_index_is_the_built_one_with_one_object_per_weight() -> None:
     import pickle
 
