@@ -1,4 +1,5 @@
-"""Long polling that survives an update the library cannot parse.
+"""The bot's Bot: long polling that survives an update the library cannot parse, replies that
+survive a short Telegram outage, and a count of every message for the outbox sender.
 
 python-telegram-bot parses a getUpdates batch as a whole: one update it cannot read (a type from
 a newer or older Bot API server, say) fails the batch, the offset never moves and polling stops
