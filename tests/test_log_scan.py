@@ -184,6 +184,7 @@ async def _scenario(app: App, api: FakeBotApi, monkeypatch: pytest.MonkeyPatch) 
     *_, preview = await _wizard(api, ADMIN_ID, BROADCAST)
     await press(api, ADMIN_ID, preview, "bcw:go:now")
     await _until_text(api, PERSON, "snorklewump", 30)
+    await _until_text(api, ADMIN_ID, "Laporan siaran", 30)  # before HR's next file, not after
 
     # A rotation plan; the reminder answered "not ready" with a reason in the person's words.
     start = date(2027, 1, 4)
