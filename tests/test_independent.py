@@ -40,7 +40,8 @@ def test_the_tuning_half_does_not_get_worse() -> None:
     knowledge, _ = asking.load(load_config(DEFAULT_CONFIG, {}))
     items = independent.resolved(independent.load(independent.TUNE), knowledge.base)
     figures = independent.figures(items, independent.run(knowledge, items))
-    assert figures.direct_right >= 0.70
+    assert figures.direct_right >= 0.76  # 77.7 % with the lead rule (74.9 % before it)
+    assert figures.maksud_anda <= 0.15  # 14.4 % (16.7 % before)
     assert figures.confident_wrong <= 0.04
     assert figures.out_of_scope_declined >= 0.95
 
