@@ -15,17 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import signal
 import statistics
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from benchmarks.chaos import in_scope_questions, machine
-from benchmarks.throughput import VENV_BIN, bot_config, chat, percentile
-from bot.config import PROJECT_ROOT
+from benchmarks.throughput import bot_config, bot_env, chat, chat_arguments, percentile, start_bot
 from tests.fake_bot_api import FakeBotApi
 
 FLOOD_TEXT = "kapan naik pangkat?"
@@ -62,13 +58,8 @@ async def run(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="asnbot-flood-"))
     api = FakeBotApi()
     await api.start()
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url,
-           "ASNBOT_DATABASE_URL": f"sqlite:///{folder / 'flood.sqlite3'}",
-           "ASNBOT_CONFIG": str(bot_config(folder, True)), "ASNBOT_SUPERADMINS": ""}  # fmt: skip
-    process = await asyncio.create_subprocess_exec(
-        str(VENV_BIN / "asnbot"), "run", env=env, cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    env = bot_env(api, f"sqlite:///{folder / 'flood.sqlite3'}", bot_config(folder, True), True)
+    process = await start_bot("bot", env)
     questions = in_scope_questions()
     alone: list[float] = []
     flooded: list[float] = []
@@ -82,12 +73,11 @@ async def run(args: argparse.Namespace) -> None:
             for with_flood in order:
                 users = range(base + 1000 * with_flood, base + 1000 * with_flood + args.users)
                 flooder = base + 5000 if with_flood else 0
-                started = time.monotonic()
                 latencies, sent, got = await phase(api, users, questions, args, flooder)
                 (flooded if with_flood else alone).extend(latencies)
                 medians[with_flood] = statistics.median(latencies)
                 if with_flood:
-                    floods.append((sent, got, time.monotonic() - started))
+                    floods.append((sent, got))
             ratios.append(medians[True] / medians[False])
     finally:
         process.send_signal(signal.SIGTERM)
@@ -99,17 +89,14 @@ async def run(args: argparse.Namespace) -> None:
     print(f"| while one user sends {args.rate:g} messages a second | "
           f"{percentile(flooded, 0.5):.0f} | {percentile(flooded, 0.99):.0f} |")  # fmt: skip
     print(f"\nMedian of the rounds' p50 ratios (flood ÷ alone): {statistics.median(ratios):.2f}")
-    sent = sum(s for s, _, _ in floods)
-    got = sum(g for _, g, _ in floods)
+    sent = sum(s for s, _ in floods)
+    got = sum(g for _, g in floods)
     print(f"The flooder sent {sent} messages in {args.rounds} rounds and got {got} replies back "
           f"(its answers up to the per-user limit, then one 'slow down' a minute).")  # fmt: skip
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--users", type=int, default=10)
-    parser.add_argument("--questions", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser = chat_arguments(__doc__, users=10, questions=5, rounds=5)
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--lead", type=float, default=3.0, help="seconds of flood before")
     logging.basicConfig(level=logging.ERROR)

@@ -23,11 +23,9 @@ import argparse
 import asyncio
 import itertools
 import logging
-import os
 import shutil
 import statistics
 import tempfile
-import time
 from bisect import bisect_left
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -35,12 +33,20 @@ from typing import Any
 
 from benchmarks.broadcast import populate
 from benchmarks.chaos import in_scope_questions, machine, reset_postgres
-from benchmarks.throughput import bot_config, one_run, percentile
+from benchmarks.throughput import (
+    bot_config,
+    bot_env,
+    chat_arguments,
+    one_run,
+    percentile,
+    postgres_argument,
+)
 from bot.broadcast.audience import Audience
 from bot.broadcast.store import Draft
 from bot.config import DEFAULT_CONFIG, load_config
 from bot.context import Services
 from db.migrate import upgrade
+from tests.bot_processes import until
 from tests.fake_bot_api import FakeBotApi
 
 FIRST_RECIPIENT = 20_000_000  # benchmarks.broadcast.populate's Telegram ids
@@ -77,11 +83,7 @@ def busiest_second(api: FakeBotApi, since: float, until: float) -> int:
 
 def broadcasting(api: FakeBotApi) -> Callable[[], Awaitable[None]]:
     async def ready() -> None:
-        deadline = time.monotonic() + 60
-        while broadcast_sends(api) < STARTED_AFTER:
-            if time.monotonic() > deadline:
-                raise TimeoutError("the bot sent no broadcast")
-            await asyncio.sleep(0.05)
+        await until(lambda: broadcast_sends(api) >= STARTED_AFTER, 60)
 
     return ready
 
@@ -99,10 +101,7 @@ async def setting(
             api = FakeBotApi()
             await api.start()
             url = url_for()  # a new database for each bot run
-            env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token,
-                   "TELEGRAM_API_BASE_URL": api.base_url, "ASNBOT_DATABASE_URL": url,
-                   "ASNBOT_CONFIG": str(config), "ECHO_RATE_LIMITER": str(int(limiter)),
-                   "ASNBOT_SUPERADMINS": ""}  # fmt: skip
+            env = bot_env(api, url, config, limiter)
             try:
                 ready = None
                 if which == "bot":
@@ -158,14 +157,10 @@ async def run(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--questions", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser = chat_arguments(__doc__, users=50, questions=10, rounds=3)
     parser.add_argument("--recipients", type=int, default=3000)
     parser.add_argument("--sqlite-only", action="store_true")
-    default = "postgresql://postgres@127.0.0.1:5432/asnbot_bench"
-    parser.add_argument("--postgres", default=os.environ.get("ASNBOT_BENCH_POSTGRES_URL", default))
+    postgres_argument(parser)
     logging.basicConfig(level=logging.ERROR)
     asyncio.run(run(parser.parse_args()))
 

@@ -91,21 +91,49 @@ def bot_config(folder: Path, rate_limiter: bool) -> Path:
     return path
 
 
+def bot_env(api: FakeBotApi, db_url: str, config: Path, limiter: bool) -> dict[str, str]:
+    """The environment of ``asnbot run`` (and of the echo bot) against ``api``."""
+    return {**os.environ, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url,
+            "ASNBOT_DATABASE_URL": db_url, "ASNBOT_CONFIG": str(config),
+            "ECHO_RATE_LIMITER": str(int(limiter)), "ASNBOT_SUPERADMINS": ""}  # fmt: skip
+
+
+async def start_bot(which: str, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """``asnbot run`` ("bot") or the bare echo bot ("echo") as a process."""
+    command = (
+        [str(VENV_BIN / "asnbot"), "run"]
+        if which == "bot"
+        else [sys.executable, "-m", "benchmarks.echo_bot"]
+    )
+    return await asyncio.create_subprocess_exec(
+        *command, env=env, cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def chat_arguments(
+    description: str | None, users: int, questions: int, rounds: int
+) -> argparse.ArgumentParser:
+    """A parser with the chat benchmarks' --users, --questions and --rounds."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--users", type=int, default=users)
+    parser.add_argument("--questions", type=int, default=questions)
+    parser.add_argument("--rounds", type=int, default=rounds)
+    return parser
+
+
+def postgres_argument(parser: argparse.ArgumentParser) -> None:
+    default = "postgresql://postgres@127.0.0.1:5432/asnbot_bench"
+    parser.add_argument("--postgres", default=os.environ.get("ASNBOT_BENCH_POSTGRES_URL", default))
+
+
 async def one_run(
     api: FakeBotApi, which: str, env: dict[str, str], args: argparse.Namespace, users: range,
     questions: list[str], ready: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, float | list[float]]:  # fmt: skip
     """One process answering ``users`` × ``args.questions``; ``ready`` is awaited after the
     users' first contact, before the measured part."""
-    command = (
-        [str(VENV_BIN / "asnbot"), "run"]
-        if which == "bot"
-        else [sys.executable, "-m", "benchmarks.echo_bot"]
-    )
-    process = await asyncio.create_subprocess_exec(
-        *command, env=env, cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    process = await start_bot(which, env)
     try:
         await chat(api, users, ["/start"], 1)  # start-up and first contact, not measured
         await asyncio.sleep(1)
@@ -135,10 +163,7 @@ async def throughput(args: argparse.Namespace, databases: dict[str, str]) -> lis
             results: dict[str, list[dict[str, Any]]] = {"echo": [], "bot": []}
             api = FakeBotApi()
             await api.start()
-            env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token,
-                   "TELEGRAM_API_BASE_URL": api.base_url, "ASNBOT_DATABASE_URL": db_url,
-                   "ASNBOT_CONFIG": str(bot_config(folder, limiter)),
-                   "ECHO_RATE_LIMITER": str(int(limiter)), "ASNBOT_SUPERADMINS": ""}  # fmt: skip
+            env = bot_env(api, db_url, bot_config(folder, limiter), limiter)
             try:
                 for round_number in range(args.rounds):
                     order = ("echo", "bot") if round_number % 2 == 0 else ("bot", "echo")
@@ -345,12 +370,8 @@ async def run(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--questions", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
-    default = "postgresql://postgres@127.0.0.1:5432/asnbot_bench"
-    parser.add_argument("--postgres", default=os.environ.get("ASNBOT_BENCH_POSTGRES_URL", default))
+    parser = chat_arguments(__doc__, users=50, questions=10, rounds=3)
+    postgres_argument(parser)
     logging.basicConfig(level=logging.ERROR)
     asyncio.run(run(parser.parse_args()))
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import sys
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
@@ -15,13 +13,6 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
-
-# httpcore imports ``sniffio`` on every request to learn the async library; when it is not
-# installed (anyio 4 no longer needs it), each failed import walks sys.path: about 0.3 ms of
-# CPU per Bot API call. Recording it as absent makes the failure immediate; httpcore then
-# assumes asyncio, which is what we run.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 from bot import jobs, menus
 from bot.config import Config
 from bot.context import SERVICES_KEY, BotContext, Services

@@ -240,8 +240,9 @@ def _gram_counts(
 
 
 def _shared_weights(grams: list[dict[str, float]]) -> list[dict[str, float]]:
-    """The weights rounded to ``GRAM_DECIMALS``, which changes no ranking, so that most are
-    equal: one float object per value instead of one per entry and n-gram (2.5 MiB)."""
+    """The weights rounded to ``GRAM_DECIMALS`` (no answer of the development set or of the
+    independent set changed), so that most are equal: one float object per value instead of
+    one per entry and n-gram (2.5 MiB)."""
     shared: dict[float, float] = {}
     for doc_grams in grams:
         for gram, weight in doc_grams.items():

@@ -25,7 +25,7 @@ class Traffic:
         self._times: deque[float] = deque()
         self.total = 0
 
-    def __len__(self) -> int:
+    def recent(self) -> int:
         """Messages in the last second, as of the last note or reading."""
         return len(self._times)
 
