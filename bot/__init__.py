@@ -10,7 +10,7 @@ import sys
 # asyncio, which is what we run.
 if importlib.util.find_spec("sniffio") is None:
     sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
-# httpx imports its command-line tool on import when click is there (it is: our CLI), and that
-# loads pygments' lexer tables before finding rich missing: 2.4 MiB and 8 ms in every process
-# on a machine with pygments. The bot never runs httpx's CLI; marking it absent skips it.
+# httpx imports its command-line client on import when click is there (it is: our CLI), and
+# that loads pygments' lexer tables (installed beside the test tools) before finding rich
+# missing: 2.4 MiB and 8 ms. The bot never runs httpx's CLI, in any mode.
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]

@@ -86,14 +86,6 @@ def skip_webhook_server() -> None:
     resident for the life of the process). Must run before telegram.ext is imported."""
     if "telegram.ext" not in sys.modules:
         sys.modules.setdefault("tornado", None)  # type: ignore[arg-type]
-    skip_http_client_cli()
-
-
-def skip_http_client_cli() -> None:
-    """httpx imports its own command-line client (with pygments) whenever those packages happen
-    to be installed, as they are beside the test tools; the bot never uses it."""
-    if "httpx" not in sys.modules:
-        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
 def _with_webhook(config: Config, webhook: bool | None, overrides: dict[str, Any]) -> Config:
