@@ -24,6 +24,7 @@ BASELINE_CONFIDENT = 85.0
 class Outcome:
     status: str
     best: str | None
+    tentative: bool = False  # answered with a word that it may not be what was meant
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ def evaluate(name: str, items: list[Item], answer: Callable[[str], Outcome]) -> 
     outcomes = [(item, answer(item.question)) for item in items]
     right = [_correct(i, o) for i, o in outcomes]
     confident_wrong = [
-        o.status == ANSWERED and not c for (i, o), c in zip(outcomes, right, strict=True)
+        o.status == ANSWERED and not o.tentative and not c
+        for (i, o), c in zip(outcomes, right, strict=True)
     ]
     refused = [o.status == REFUSED for _, o in outcomes]
     truly_out = [i.out_of_scope for i, _ in outcomes]
@@ -68,7 +70,7 @@ def ours(knowledge: Knowledge) -> Callable[[str], Outcome]:
     def answer(question: str) -> Outcome:
         result = knowledge.ask(question)
         best = result.matches[0].entry_id if result.matches else None
-        return Outcome(result.status, best if result.status != REFUSED else None)
+        return Outcome(result.status, best if result.status != REFUSED else None, result.tentative)
 
     return answer
 

@@ -30,10 +30,18 @@ from bot.sensitive import looks_secret
 DATA = Path(__file__).resolve().parent / "data"
 TUNE = DATA / "independent_tune.jsonl"
 TEST = DATA / "independent_test.jsonl"
+# A second round (2026-12-04): four new writers and labellers, split the same way (seed 13). Its
+# tuning half is looked at; its test half is frozen like the first.
+TUNE2 = DATA / "independent2_tune.jsonl"
+TEST2 = DATA / "independent2_test.jsonl"
 # Written after the freeze, blind to the bot's answers: for questions labelled "handoff" (no entry
 # answered them then), whether an entry written since answers them. Only "handoff" labels change.
 RELABELS = DATA / "independent_relabels.jsonl"
 FROZEN_SHA256 = "ae9f6d286d9ea2f3ff0fa329d7df457a1370787f5a4ecf64c7ff12c4f030ba90"
+FROZEN2_SHA256 = "a9a54ae96e3d6fa206d75a5e92b622fdd11c5d3f554b612bc57ec32909cb9e55"
+HALVES = {"tuning half": TUNE, "frozen test half": TEST,
+          "round 2 tuning": TUNE2, "round 2 frozen": TEST2}  # fmt: skip
+TUNING = ("tuning half", "round 2 tuning")
 # The labels that are not entry ids.
 REFUSED, SMALLTALK, HANDOFF, PERSONAL = "refused", "smalltalk", "handoff", "personal"
 
@@ -98,6 +106,7 @@ class Outcome:
     second: str | None  # a two-part question's second answer
     command: str | None  # the personal command a linked user would be routed to
     seconds: float
+    tentative: bool = False  # answered with a word that it may not be what was meant
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,8 @@ class Figures:
     direct_right: float  # of questions an entry or a personal answer answers
     maksud_anda: float  # of all questions
     confident_wrong: float  # of all questions
+    hedged_right: float  # of all questions: a tentative answer with the right entry
+    hedged_wrong: float  # of all questions: a tentative answer with an entry that does not answer
     out_of_scope_declined: float  # refused, or offered to a person
     handoff_offered: float  # no entry answers it: offered to a person, not answered or refused
     smalltalk: float
@@ -128,11 +139,16 @@ def right(item: Item, o: Outcome) -> bool:
     return o.status in (NO_MATCH, AMBIGUOUS)  # HANDOFF: both offer a person
 
 
-def confidently_wrong(item: Item, o: Outcome) -> bool:
-    """A direct answer with an entry that does not answer the question."""
+def answered_wrong(item: Item, o: Outcome) -> bool:
+    """An answer with an entry that does not answer the question."""
     if o.status != ANSWERED or (item.kind == PERSONAL and o.command == item.command):
         return False
     return o.entry not in item.expected + item.also
+
+
+def confidently_wrong(item: Item, o: Outcome) -> bool:
+    """A direct answer, not hedged, with an entry that does not answer the question."""
+    return not o.tentative and answered_wrong(item, o)
 
 
 def figures(items: list[Item], outcomes: list[Outcome]) -> Figures:
@@ -151,6 +167,8 @@ def figures(items: list[Item], outcomes: list[Outcome]) -> Figures:
         direct_right=share(("entry", PERSONAL), right),
         maksud_anda=sum(o.status == AMBIGUOUS for o in outcomes) / len(items),
         confident_wrong=sum(confidently_wrong(i, o) for i, o in pairs) / len(items),
+        hedged_right=sum(o.tentative and right(i, o) for i, o in pairs) / len(items),
+        hedged_wrong=sum(o.tentative and answered_wrong(i, o) for i, o in pairs) / len(items),
         out_of_scope_declined=share((REFUSED,), right),
         handoff_offered=share((HANDOFF,), right),
         smalltalk=share((SMALLTALK,), right),
@@ -174,7 +192,7 @@ def run(knowledge: Knowledge, items: list[Item]) -> list[Outcome]:
         seconds = time.perf_counter() - start
         second = result.second.id if result.second else None
         entry = result.entry.id if result.entry and result.status != REFUSED_STATUS else None
-        outcomes.append(Outcome(result.status, entry, second, command, seconds))
+        outcomes.append(Outcome(result.status, entry, second, command, seconds, result.tentative))
     return outcomes
 
 
@@ -187,6 +205,8 @@ def table(halves: dict[str, Figures]) -> str:
         ("answered directly and right", "direct_right", "≥ 90 %"),
         ('"Maksud Anda" menus', "maksud_anda", "≤ 10 %"),
         ("confidently wrong", "confident_wrong", "≤ 2 %"),
+        ("hedged answer, right (in the first row)", "hedged_right", "-"),
+        ("hedged answer, wrong", "hedged_wrong", "-"),
         ("out of scope refused or handed off", "out_of_scope_declined", "≥ 95 %"),
         ("no entry: offered to a person", "handoff_offered", "-"),
         ("small talk recognised", "smalltalk", "-"),
@@ -205,17 +225,20 @@ def table(halves: dict[str, Figures]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--errors", action="store_true", help="the tuning half's mistakes")
+    parser.add_argument("--errors", action="store_true", help="the tuning halves' mistakes")
+    parser.add_argument("--tuning", action="store_true", help="only the tuning halves")
     args = parser.parse_args()
     knowledge, _ = asking.load(load_config())
     halves = {}
-    for name, path in (("tuning half", TUNE), ("frozen test half", TEST)):
+    for name, path in HALVES.items():
+        if args.tuning and name not in TUNING:
+            continue
         items = resolved(load(path), knowledge.base)
         run(knowledge, items)  # warm the caches a long-running bot has
         halves[name] = figures(items, run(knowledge, items))
     print(table(halves))
     if args.errors:
-        for item, o in halves["tuning half"].wrong:
+        for item, o in [pair for name in TUNING for pair in halves[name].wrong]:
             want = "|".join(item.expected) + (f" +{'|'.join(item.also)}" if item.also else "")
             got = o.entry or o.command or "-"
             print(f"{o.status:9} got {got}{' +' + o.second if o.second else ''} want {want}: "

@@ -30,7 +30,7 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         return
     lang = svc.knowledge.language_of(query) if len(text.split()) > 2 else context.lang
     result = svc.knowledge.ask(query, lang)
-    if result.status in (NO_MATCH, AMBIGUOUS):  # "Maksud Anda" also offers a person
+    if result.status in (NO_MATCH, AMBIGUOUS) or result.tentative:  # these offer a person
         await svc.handoff.offer(update.effective_user.id, text, lang)
     await send(update, kb_views.kb_result(svc.translate, result, svc.knowledge.base))
 

@@ -13,6 +13,7 @@ from bot.accounts.linking import link_directly
 from bot.config import Config
 from bot.console import ConsoleChat, render
 from bot.context import BotContext
+from bot.knowledge.kb import rendered_text
 from bot.maintenance import seed
 from db.models import HrQuestion, User
 
@@ -63,7 +64,7 @@ async def test_unknown_text_is_offered_to_hr_and_queued_once(chat: ConsoleChat) 
 
 
 async def test_a_did_you_mean_menu_has_a_way_out_to_a_person(chat: ConsoleChat) -> None:
-    menu = await chat.say("mutasi sy gmn ya")
+    menu = await chat.say("pensiun umur brp")
     labels = [label for label, _ in menu[0].buttons]
     queued = await chat.say(f"#{len(labels)}")  # the last button: ask an officer
     async with chat.services.sessions() as session:
@@ -72,7 +73,25 @@ async def test_a_did_you_mean_menu_has_a_way_out_to_a_person(chat: ConsoleChat) 
     assert len(labels) >= 3  # at least two entries, never a menu of one
     assert labels[-1] == "📨 Bukan itu: tanya petugas"
     assert "diteruskan" in queued[0].text
-    assert texts == ["mutasi sy gmn ya"]
+    assert texts == ["pensiun umur brp"]
+
+
+async def test_a_hedged_answer_says_so_and_offers_a_person(chat: ConsoleChat) -> None:
+    question = "cuti tahunan habis bisa cuti apa lagi"  # two leave entries close together
+    result = chat.services.knowledge.ask(question)
+    assert result.tentative  # the premise: the best of one topic's close entries
+    sent = await chat.say(question)
+    labels = [label for label, _ in sent[0].buttons]
+    queued = await chat.say(f"#{len(labels)}")  # the last button: ask an officer
+    async with chat.services.sessions() as session:
+        texts = list(await session.scalars(select(HrQuestion.text)))
+    assert sent[0].text.startswith("🤔 Ini jawaban yang paling dekat")
+    assert result.entry is not None
+    assert rendered_text(result.entry.answer_id)[:40] in rendered_text(sent[0].text)
+    assert any(label.startswith("🔎") or label.startswith("📖") for label in labels[:-1])
+    assert labels[-1] == "📨 Bukan itu: tanya petugas"
+    assert "diteruskan" in queued[0].text
+    assert texts == [question]
 
 
 async def test_a_missing_button_number_says_so(chat: ConsoleChat) -> None:

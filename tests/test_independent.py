@@ -13,9 +13,33 @@ LABELS = (independent.REFUSED, independent.SMALLTALK, independent.HANDOFF, indep
 COMMANDS = {"karier", "kompetensi", "pelatihan", "profil"}
 
 
-def test_the_test_half_is_frozen() -> None:
+def test_the_test_halves_are_frozen() -> None:
     digest = hashlib.sha256(independent.TEST.read_bytes()).hexdigest()
     assert digest == independent.FROZEN_SHA256, "the frozen half was edited: revert it"
+    digest = hashlib.sha256(independent.TEST2.read_bytes()).hexdigest()
+    assert digest == independent.FROZEN2_SHA256, "round 2's frozen half was edited: revert it"
+
+
+def test_the_second_round_is_well_formed() -> None:
+    knowledge, _ = asking.load(load_config(DEFAULT_CONFIG, {}))
+    tune, test = independent.load(independent.TUNE2), independent.load(independent.TEST2)
+    assert len(tune) == len(test) == 160
+    old = {
+        i.question.lower()
+        for p in (independent.TUNE, independent.TEST)
+        for i in independent.load(p)
+    }
+    questions = [i.question.lower() for i in tune + test]
+    assert len(set(questions)) == len(questions)
+    # Only a bare greeting or "??" may have been written by both rounds.
+    again = {i.question.lower() for i in tune + test} & old
+    assert all(i.kind == independent.SMALLTALK for i in tune + test if i.question.lower() in again)
+    for item in tune + test:
+        if item.kind == "entry":
+            assert all(knowledge.base.get(i) is not None for i in item.expected + item.also), item
+        else:
+            assert item.expected[0] in LABELS, item
+        assert item.kind != independent.PERSONAL or item.command in COMMANDS, item
 
 
 def test_both_halves_are_large_and_well_formed() -> None:

@@ -260,24 +260,35 @@ def test_a_version_is_built_once_per_content_and_read_back_from_the_cache(
     assert changed.base.get("dua") is not None
 
 
+def _three_entries(same_topic: bool) -> list[str]:
+    """The first entry, then two of its topic or two of other topics."""
+    first = KNOWLEDGE.base.entries[0]
+    others = [e for e in KNOWLEDGE.base.entries[1:] if (e.topic == first.topic) == same_topic]
+    return [first.id, others[0].id, others[1].id]
+
+
 @pytest.mark.parametrize(
-    ("scores", "status"),
+    ("scores", "same_topic", "status", "tentative"),
     [
-        ((50.0, 36.0, 35.0), ANSWERED),  # below the confident score, but far ahead: answered
-        ((50.0, 38.0, 30.0), AMBIGUOUS),  # ahead by less than the lead: a menu
-        ((40.0, 20.0, 10.0), NO_MATCH),  # far ahead but weak: a person is offered
+        ((50.0, 36.0, 35.0), False, ANSWERED, False),  # below confident, but far ahead
+        ((50.0, 47.0, 30.0), False, AMBIGUOUS, False),  # close entries of other topics: a menu
+        ((50.0, 44.0, 30.0), False, ANSWERED, True),  # ahead by the hedge lead: hedged
+        ((50.0, 48.0, 30.0), True, ANSWERED, True),  # close, one topic: the first, hedged
+        ((44.0, 43.0, 30.0), True, AMBIGUOUS, False),  # one topic but too weak: a menu
+        ((40.0, 20.0, 10.0), False, NO_MATCH, False),  # far ahead but weak: a person is offered
     ],
 )
 def test_an_entry_far_ahead_is_answered_without_a_menu(
-    scores: tuple[float, float, float], status: str
+    scores: tuple[float, float, float], same_topic: bool, status: str, tentative: bool
 ) -> None:
     from bot.knowledge.search import Match
 
-    ids = [e.id for e in KNOWLEDGE.base.entries[:3]]
+    ids = _three_entries(same_topic)
     matches = tuple(Match(i, score) for i, score in zip(ids, scores, strict=True))
     query = KNOWLEDGE.understand("kenaikan pangkat pns")
     result = KNOWLEDGE._decide(query, "id", matches)
     assert result.status == status
+    assert result.tentative is tentative
     if status == ANSWERED:
         assert result.entry is not None
         assert result.entry.id == ids[0]

@@ -68,6 +68,9 @@ _NOT_SUFFIXED = frozenset(
 )
 
 
+GOVERNMENTS = frozenset({"kabupaten", "kota"})
+
+
 @dataclass(frozen=True)
 class Lexicon:
     words: dict[str, str]
@@ -76,6 +79,7 @@ class Lexicon:
     english_stopwords: frozenset[str]
     domain_words: frozenset[str]
     roots: dict[str, str]  # where Sastrawi over-stems: "kinerja" is not "kerja"
+    places: frozenset[str] = frozenset()  # the regencies and cities, as the rewrite spells them
 
     @classmethod
     def load(cls, path: Path = LEXICON_FILE) -> Lexicon:
@@ -98,6 +102,8 @@ class Lexicon:
             english_stopwords=frozenset(stop.get("en", ())),
             domain_words=frozenset(data.get("domain_words", {}).get("words", ())),
             roots={k.lower(): v.lower() for k, v in data.get("roots", {}).items()},
+            places=frozenset(w for v in data.get("places", {}).values() for w in v.lower().split())
+            - GOVERNMENTS,
         )
 
 
@@ -181,3 +187,19 @@ def looks_english(cleaned: str, lexicon: Lexicon) -> bool:
     english = sum(w in lexicon.english_stopwords for w in words)
     indonesian = sum(w in lexicon.stopwords or w in lexicon.words for w in words)
     return english > indonesian
+
+
+def without_places(tokens: list[str], lexicon: Lexicon) -> list[str]:
+    """Search tokens without the regency or city a person names as where they work ("sy guru
+    di Bungo"): a place is context, and entries whose examples name places should not win on
+    it. The kind of government stays when the question is about moving ("pindah ke Bungo" is
+    a move between regencies); it goes too when nothing moves. A question of places alone
+    ("bkpsdm bungo") keeps them."""
+    if not lexicon.places.intersection(tokens):
+        return tokens
+    moving = not MOVING.isdisjoint(tokens)
+    kept = [t for t in tokens if t not in lexicon.places and (moving or t not in GOVERNMENTS)]
+    return kept if len(kept) >= 2 else tokens
+
+
+MOVING = frozenset({"mutasi", "pindah", "rotasi", "move", "transfer", "ikut"})

@@ -13,6 +13,7 @@ from bot.knowledge.normalize import (
     rewrite_cleaned,
     search_roots,
     stem,
+    without_places,
 )
 
 # A real question fits in far fewer characters; a 4,096-character message would cost ~100 ms
@@ -48,6 +49,6 @@ def understand(text: str, lexicon: Lexicon, known: Callable[[str], str] = str) -
     text = text[:MAX_QUESTION_CHARS]
     cleaned = clean(text)
     rewritten = rewrite_cleaned(cleaned, lexicon)
-    roots = tuple(search_roots(rewritten, lexicon))
+    roots = tuple(without_places(search_roots(rewritten, lexicon), lexicon))
     english = looks_english(cleaned, lexicon)
     return Query(text, cleaned, rewritten, roots, tuple(map(known, roots)), english)

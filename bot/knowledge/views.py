@@ -124,7 +124,12 @@ def nip_decoded(t: Translator, lang: str, nip: str, info: NipInfo) -> str:
 def _kb_reply(t: Translator, result: Result, base: KnowledgeBase) -> Reply:
     lang = result.language
     if result.status == ANSWERED and result.entry is not None:
-        return kb_answer_with_related(t, lang, result.entry, base, result.see_also, result.second)
+        reply = kb_answer_with_related(t, lang, result.entry, base, result.see_also, result.second)
+        if not result.tentative:
+            return reply
+        # Maybe not what was meant: said first, and a person is one tap away.
+        officer = (Button(t(lang, "kb.ask_officer"), callbacks.HANDOFF_SEND),)
+        return Reply(f"{t(lang, 'kb.tentative')}\n\n{reply.text}", (*reply.buttons, officer))
     if result.status == AMBIGUOUS:
         return kb_choices(t, lang, result.candidates)
     if result.status == REFUSED and result.refusal is not None:
