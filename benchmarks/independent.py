@@ -37,6 +37,7 @@ TEST2 = DATA / "independent2_test.jsonl"
 # Written after the freeze, blind to the bot's answers: for questions labelled "handoff" (no entry
 # answered them then), whether an entry written since answers them. Only "handoff" labels change.
 RELABELS = DATA / "independent_relabels.jsonl"
+RELABELS2 = DATA / "independent2_relabels.jsonl"  # the same for the second round
 FROZEN_SHA256 = "ae9f6d286d9ea2f3ff0fa329d7df457a1370787f5a4ecf64c7ff12c4f030ba90"
 FROZEN2_SHA256 = "a9a54ae96e3d6fa206d75a5e92b622fdd11c5d3f554b612bc57ec32909cb9e55"
 HALVES = {"tuning half": TUNE, "frozen test half": TEST,
@@ -93,9 +94,13 @@ def resolved(items: list[Item], base: KnowledgeBase) -> list[Item]:
 
 
 def _relabels() -> dict[str, list[str]]:
-    if not RELABELS.exists():
-        return {}
-    rows = [json.loads(line) for line in RELABELS.read_text(encoding="utf-8").splitlines() if line]
+    rows = [
+        json.loads(line)
+        for path in (RELABELS, RELABELS2)
+        if path.exists()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
     return {row["question"]: row["expected"] for row in rows}
 
 

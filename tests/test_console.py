@@ -64,7 +64,7 @@ async def test_unknown_text_is_offered_to_hr_and_queued_once(chat: ConsoleChat) 
 
 
 async def test_a_did_you_mean_menu_has_a_way_out_to_a_person(chat: ConsoleChat) -> None:
-    menu = await chat.say("pensiun umur brp")
+    menu = await chat.say("naik gmn ya")
     labels = [label for label, _ in menu[0].buttons]
     queued = await chat.say(f"#{len(labels)}")  # the last button: ask an officer
     async with chat.services.sessions() as session:
@@ -73,7 +73,7 @@ async def test_a_did_you_mean_menu_has_a_way_out_to_a_person(chat: ConsoleChat) 
     assert len(labels) >= 3  # at least two entries, never a menu of one
     assert labels[-1] == "📨 Bukan itu: tanya petugas"
     assert "diteruskan" in queued[0].text
-    assert texts == ["pensiun umur brp"]
+    assert texts == ["naik gmn ya"]
 
 
 async def test_a_hedged_answer_says_so_and_offers_a_person(chat: ConsoleChat) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
+
+import pytest
 
 from benchmarks import independent
 from bot.config import DEFAULT_CONFIG, load_config
@@ -70,15 +73,25 @@ def test_the_tuning_half_does_not_get_worse() -> None:
     assert figures.out_of_scope_declined >= 0.95
 
 
-def test_later_labels_only_give_handoff_questions_an_entry_written_since() -> None:
+@pytest.mark.parametrize(
+    ("halves", "relabels"),
+    [
+        ((independent.TUNE, independent.TEST), independent.RELABELS),
+        ((independent.TUNE2, independent.TEST2), independent.RELABELS2),
+    ],
+)
+def test_later_labels_only_give_handoff_questions_an_entry_written_since(
+    halves: tuple[Path, Path], relabels: Path
+) -> None:
     knowledge, _ = asking.load(load_config(DEFAULT_CONFIG, {}))
     raw = [
         json.loads(line)
-        for path in (independent.TUNE, independent.TEST)
+        for path in halves
         for line in path.read_text(encoding="utf-8").splitlines()
     ]
     handoff = {r["question"] for r in raw if r["expected"] == [independent.HANDOFF]}
-    later = [json.loads(line) for line in independent.RELABELS.read_text().splitlines() if line]
+    later = [json.loads(line) for line in relabels.read_text().splitlines() if line]
+    assert later
     assert {r["question"] for r in later} <= handoff
     for row in later:
         labels = row["expected"]
