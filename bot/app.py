@@ -16,6 +16,7 @@ import handlers
 from bot import jobs, menus
 from bot.config import Config
 from bot.context import SERVICES_KEY, BotContext, Services
+from bot.memory import give_back_freed_memory
 from bot.safe_updates import SafeBot
 from bot.updates import PerUserUpdateProcessor
 from db.migrate import upgrade
@@ -83,6 +84,7 @@ async def startup(app: App) -> None:
         processor.on_flood = partial(_slow_down, services)
     await publish_commands(app, services)
     jobs.schedule(app, services.config)
+    give_back_freed_memory()  # what loading the index and migrating left behind
 
 
 async def _slow_down(services: Services, update: Update) -> None:

@@ -13,6 +13,7 @@ from bot.accounts.linking import link_directly
 from bot.config import Config
 from bot.console import ConsoleChat, render
 from bot.context import BotContext
+from bot.knowledge.answering import AMBIGUOUS
 from bot.knowledge.kb import rendered_text
 from bot.maintenance import seed
 from db.models import HrQuestion, User
@@ -64,7 +65,10 @@ async def test_unknown_text_is_offered_to_hr_and_queued_once(chat: ConsoleChat) 
 
 
 async def test_a_did_you_mean_menu_has_a_way_out_to_a_person(chat: ConsoleChat) -> None:
-    menu = await chat.say("naik gmn ya")
+    question = "lg tugas belajar S2, pangkat sy bs naik gk selama kuliah?"
+    # The premise: close entries of two topics (rank promotion, study assignments).
+    assert chat.services.knowledge.ask(question).status == AMBIGUOUS
+    menu = await chat.say(question)
     labels = [label for label, _ in menu[0].buttons]
     queued = await chat.say(f"#{len(labels)}")  # the last button: ask an officer
     async with chat.services.sessions() as session:
@@ -73,7 +77,7 @@ async def test_a_did_you_mean_menu_has_a_way_out_to_a_person(chat: ConsoleChat) 
     assert len(labels) >= 3  # at least two entries, never a menu of one
     assert labels[-1] == "📨 Bukan itu: tanya petugas"
     assert "diteruskan" in queued[0].text
-    assert texts == ["naik gmn ya"]
+    assert texts == [question]
 
 
 async def test_a_hedged_answer_says_so_and_offers_a_person(chat: ConsoleChat) -> None:

@@ -73,6 +73,18 @@ def test_the_tuning_half_does_not_get_worse() -> None:
     assert figures.out_of_scope_declined >= 0.95
 
 
+def test_the_second_tuning_half_does_not_get_worse() -> None:
+    """A regression floor under the figures of 2026-12-04 (README: 57.4 % right, 15.0 % menus,
+    8.1 % confidently wrong; 40.6 %, 31.2 % and 10.0 % when the round was written)."""
+    knowledge, _ = asking.load(load_config(DEFAULT_CONFIG, {}))
+    items = independent.resolved(independent.load(independent.TUNE2), knowledge.base)
+    figures = independent.figures(items, independent.run(knowledge, items))
+    assert figures.direct_right >= 0.55
+    assert figures.maksud_anda <= 0.17
+    assert figures.confident_wrong <= 0.10
+    assert figures.out_of_scope_declined >= 0.95
+
+
 @pytest.mark.parametrize(
     ("halves", "relabels"),
     [

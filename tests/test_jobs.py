@@ -22,6 +22,7 @@ async def test_the_sweep_is_scheduled_at_start_and_purges_expired_dialogues(
     async with running_bot(config) as app:
         assert app.job_queue is not None
         sweeps = app.job_queue.get_jobs_by_name(jobs.SWEEP_JOB)
+        trims = app.job_queue.get_jobs_by_name(jobs.MEMORY_JOB)
         svc = services(app)
         await svc.users.touch(3, "id")
         await svc.users.touch(4, "id")
@@ -38,5 +39,6 @@ async def test_the_sweep_is_scheduled_at_start_and_purges_expired_dialogues(
         left = (await svc.dialogs.current(3), await svc.dialogs.current(4))
     assert len(sweeps) == 1
     assert sweeps[0].next_t is not None
+    assert len(trims) == 1  # freed heap pages go back to the system every minute
     assert left[0] is None
     assert left[1] == Dialog("link", "nip")

@@ -18,10 +18,11 @@ from rapidfuzz.distance import OSA
 from bot.career import nip as nips
 from bot.career.nip import NipInfo
 from bot.knowledge import facts, kb, parts, smalltalk, versions
-from bot.knowledge.normalize import Lexicon
+from bot.knowledge.normalize import Lexicon, is_root_word
 from bot.knowledge.query import MAX_QUESTION_CHARS, Query, understand
 from bot.knowledge.refusals import UNRELATED
 from bot.knowledge.search import Match
+from bot.memory import give_back_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ class Knowledge:
             finally:
                 sys.setswitchinterval(previous)
             self._version, self._answers = version, OrderedDict()
+        await asyncio.to_thread(give_back_freed_memory)  # the old index and the build's leftovers
         log.info("content reloaded: %d entries", len(version.base.entries))
         return []
 
@@ -241,12 +243,13 @@ class Knowledge:
 
     def _in_domain(self, q: Query) -> bool:
         """A domain word in what was typed or in what it was rewritten to (any of its forms),
-        or a one-letter typo of one ("pensium", "pindha"; "kereta" is two from "kerja")."""
+        or a one-letter typo of one ("pensium", "pindha"; "kereta" is two from "kerja", and
+        "bandung", a word of its own, is no typo of "banding")."""
         domain = self._version.lexicon.domain_words
         if not domain.isdisjoint(q.words):
             return True
         return any(
             typed != meant and meant in domain and len(typed) >= 5
-            and OSA.distance(typed, meant) <= 1
+            and OSA.distance(typed, meant) <= 1 and not is_root_word(typed)
             for typed, meant in zip(q.roots, q.tokens, strict=True)
         )  # fmt: skip

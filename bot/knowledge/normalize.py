@@ -137,6 +137,11 @@ def _sastrawi() -> Stemmer:
     return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
 
 
+def is_root_word(word: str) -> bool:
+    """Whether Sastrawi's dictionary holds the word as it is ("bandung" is not a typo)."""
+    return bool(_sastrawi().dictionary.contains(word))
+
+
 @lru_cache(maxsize=16_384)
 def _sastrawi_root(word: str) -> str:
     return str(_sastrawi().stem_word(word)) or word

@@ -30,6 +30,7 @@ WEIGHTS = {"coverage": 0.2, "answer": 0.05, "fuzzy": 0.3, "keyword": 0.05, "ngra
 CANDIDATES = 15
 TYPO_CUTOFF = 82
 GRAM_DECIMALS = 4  # n-gram weights are rounded to this many decimals
+COMMON_GRAMS = 0.3  # share of the entries from which an n-gram is too common to count
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,14 @@ class SearchIndex:
             for gram in doc_grams:
                 seen[gram] += 1
         total = max(len(self.docs), 1)
-        self.gram_idf = {g: math.log(1 + total / n) for g, n in seen.items()}
-        for doc_grams in grams:
-            _normalise(doc_grams, self.gram_idf)
+        # An n-gram in more than COMMON_GRAMS of the entries (" ke", "an ") tells them apart
+        # little and is a quarter of all the weights the index holds: left out on both sides.
+        self.gram_idf = {
+            g: math.log(1 + total / n) for g, n in seen.items() if n <= COMMON_GRAMS * total
+        }
+        for number, doc_grams in enumerate(grams):
+            grams[number] = {g: c for g, c in doc_grams.items() if g in self.gram_idf}
+            _normalise(grams[number], self.gram_idf)
         # Looked up per candidate: 25 entries x ~50 grams of a question are cheap dict reads,
         # where walking postings of common grams would touch thousands of numbers.
         self.grams = _shared_weights(grams)
@@ -166,7 +172,7 @@ class SearchIndex:
                 answer[number] += weights[token] / total
         first = {n: coverage[n] + 0.4 * answer[n] for n in set(coverage) | set(answer)}
         best = sorted(first, key=first.__getitem__, reverse=True)[:CANDIDATES]
-        grams = _gram_counts([query], ())
+        grams = {g: c for g, c in _gram_counts([query], ()).items() if g in self.gram_idf}
         _normalise(grams, self.gram_idf)
         fuzzy = self._fuzzy(query, best)
         matches = [
