@@ -11,6 +11,7 @@ import pytest
 from benchmarks import independent
 from bot.config import DEFAULT_CONFIG, load_config
 from bot.knowledge import asking
+from bot.knowledge.answering import Knowledge
 
 LABELS = (independent.REFUSED, independent.SMALLTALK, independent.HANDOFF, independent.PERSONAL)
 COMMANDS = {"karier", "kompetensi", "pelatihan", "profil"}
@@ -32,17 +33,10 @@ def test_the_second_round_is_well_formed() -> None:
         for p in (independent.TUNE, independent.TEST)
         for i in independent.load(p)
     }
-    questions = [i.question.lower() for i in tune + test]
-    assert len(set(questions)) == len(questions)
+    _assert_well_labelled(tune + test, knowledge)
     # Only a bare greeting or "??" may have been written by both rounds.
     again = {i.question.lower() for i in tune + test} & old
     assert all(i.kind == independent.SMALLTALK for i in tune + test if i.question.lower() in again)
-    for item in tune + test:
-        if item.kind == "entry":
-            assert all(knowledge.base.get(i) is not None for i in item.expected + item.also), item
-        else:
-            assert item.expected[0] in LABELS, item
-        assert item.kind != independent.PERSONAL or item.command in COMMANDS, item
 
 
 def test_both_halves_are_large_and_well_formed() -> None:
@@ -50,23 +44,32 @@ def test_both_halves_are_large_and_well_formed() -> None:
     tune, test = independent.load(independent.TUNE), independent.load(independent.TEST)
     assert len(tune) + len(test) >= 400
     assert min(len(tune), len(test)) >= 200
-    questions = [i.question.lower() for i in tune + test]
+    _assert_well_labelled(tune + test, knowledge)
+    assert sum(i.kind == independent.REFUSED for i in test) >= 20
+
+
+def _assert_well_labelled(items: list[independent.Item], knowledge: Knowledge) -> None:
+    """No question twice; entry labels name entries, other labels are one of LABELS."""
+    questions = [i.question.lower() for i in items]
     assert len(set(questions)) == len(questions)
-    for item in tune + test:
+    for item in items:
         if item.kind == "entry":  # an id merged into another entry still counts (``replaces``)
             assert all(knowledge.base.get(i) is not None for i in item.expected + item.also), item
         else:
             assert len(item.expected) == 1, item
             assert item.expected[0] in LABELS, item
         assert item.kind != independent.PERSONAL or item.command in COMMANDS, item
-    assert sum(i.kind == independent.REFUSED for i in test) >= 20
+
+
+def _tuning_figures(path: Path) -> independent.Figures:
+    knowledge, _ = asking.load(load_config(DEFAULT_CONFIG, {}))
+    items = independent.resolved(independent.load(path), knowledge.base)
+    return independent.figures(items, independent.run(knowledge, items))
 
 
 def test_the_tuning_half_does_not_get_worse() -> None:
     """A regression floor, set below the figures measured when it was written (README)."""
-    knowledge, _ = asking.load(load_config(DEFAULT_CONFIG, {}))
-    items = independent.resolved(independent.load(independent.TUNE), knowledge.base)
-    figures = independent.figures(items, independent.run(knowledge, items))
+    figures = _tuning_figures(independent.TUNE)
     assert figures.direct_right >= 0.76  # 77.7 % with the lead rule (74.9 % before it)
     assert figures.maksud_anda <= 0.15  # 14.4 % (16.7 % before)
     assert figures.confident_wrong <= 0.04
@@ -76,9 +79,7 @@ def test_the_tuning_half_does_not_get_worse() -> None:
 def test_the_second_tuning_half_does_not_get_worse() -> None:
     """A regression floor under the figures of 2026-12-04 (README: 57.4 % right, 15.0 % menus,
     8.1 % confidently wrong; 40.6 %, 31.2 % and 10.0 % when the round was written)."""
-    knowledge, _ = asking.load(load_config(DEFAULT_CONFIG, {}))
-    items = independent.resolved(independent.load(independent.TUNE2), knowledge.base)
-    figures = independent.figures(items, independent.run(knowledge, items))
+    figures = _tuning_figures(independent.TUNE2)
     assert figures.direct_right >= 0.55
     assert figures.maksud_anda <= 0.17
     assert figures.confident_wrong <= 0.10

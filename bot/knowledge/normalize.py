@@ -69,6 +69,7 @@ _NOT_SUFFIXED = frozenset(
 
 
 GOVERNMENTS = frozenset({"kabupaten", "kota"})
+MOVING = frozenset({"mutasi", "pindah", "rotasi", "move", "transfer", "ikut"})
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,3 @@ def without_places(tokens: list[str], lexicon: Lexicon) -> list[str]:
     moving = not MOVING.isdisjoint(tokens)
     kept = [t for t in tokens if t not in lexicon.places and (moving or t not in GOVERNMENTS)]
     return kept if len(kept) >= 2 else tokens
-
-
-MOVING = frozenset({"mutasi", "pindah", "rotasi", "move", "transfer", "ikut"})

@@ -76,9 +76,13 @@ def kb_choices(t: Translator, lang: str, candidates: tuple[Entry, ...]) -> Reply
     rows = tuple(
         (Button(e.title(lang), callbacks.KB_SHOW.format(entry=e.id)),) for e in candidates[:3]
     )
-    # None of them? The way out: the question goes to a person (the offer is kept by the handler).
-    officer = (Button(t(lang, "kb.ask_officer"), callbacks.HANDOFF_SEND),)
-    return Reply(t(lang, "kb.did_you_mean"), (*rows, officer))
+    return Reply(t(lang, "kb.did_you_mean"), (*rows, _officer_row(t, lang)))
+
+
+def _officer_row(t: Translator, lang: str) -> tuple[Button, ...]:
+    """The way out when the entries shown are not it: the question goes to a person (the
+    handler keeps the offer)."""
+    return (Button(t(lang, "kb.ask_officer"), callbacks.HANDOFF_SEND),)
 
 
 def refused(t: Translator, lang: str, category: str) -> Reply:
@@ -128,8 +132,8 @@ def _kb_reply(t: Translator, result: Result, base: KnowledgeBase) -> Reply:
         if not result.tentative:
             return reply
         # Maybe not what was meant: said first, and a person is one tap away.
-        officer = (Button(t(lang, "kb.ask_officer"), callbacks.HANDOFF_SEND),)
-        return Reply(f"{t(lang, 'kb.tentative')}\n\n{reply.text}", (*reply.buttons, officer))
+        text = f"{t(lang, 'kb.tentative')}\n\n{reply.text}"
+        return Reply(text, (*reply.buttons, _officer_row(t, lang)))
     if result.status == AMBIGUOUS:
         return kb_choices(t, lang, result.candidates)
     if result.status == REFUSED and result.refusal is not None:

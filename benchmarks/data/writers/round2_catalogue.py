@@ -1,15 +1,18 @@
-"""The labellers' catalogue: every entry's id, topic, titles, first examples and answer start."""
+"""The labellers' catalogue of round 2: every entry's id, topic, titles, first examples and the
+start of its answer. Run from the repository root: .venv/bin/python benchmarks/data/writers/round2_catalogue.py OUT
+"""
+
 import sys
+from pathlib import Path
 
-sys.path.insert(0, "/work/main")
-from bot.knowledge import kb
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from bot.knowledge import kb  # noqa: E402
 
-base = kb.load()
-out = []
-for e in base.entries:
+lines = []
+for e in kb.load().entries:
     answer = " ".join(kb.rendered_text(e.answer_id).split())
-    out.append(f"## {e.id}\ntopic: {e.topic}\ntitle: {e.title_id} / {e.title_en}\n"
-               f"examples: {' | '.join(e.questions_id[:3] + e.questions_en[:1])}\n"
-               f"answer: {answer[:600]}\n")
-open("/tmp/indep2/catalogue.md", "w").write("\n".join(out))
-print(len(out))
+    examples = " | ".join(e.questions_id[:3] + e.questions_en[:1])
+    lines.append(f"## {e.id}\ntopic: {e.topic}\ntitle: {e.title_id} / {e.title_en}\n"
+                 f"examples: {examples}\nanswer: {answer[:600]}\n")  # fmt: skip
+Path(sys.argv[1]).write_text("\n".join(lines), encoding="utf-8")
+print(len(lines))
